@@ -1,0 +1,148 @@
+/**
+ * The whole installation in one process: what `npm start` runs and what the test harness
+ * starts. Each piece is also runnable alone (subgraphs/<name>/main.ts, gateway/main.ts).
+ */
+import 'reflect-metadata';
+import { createServer } from 'node:net';
+import { ensurePlatformAdmin } from '../subgraphs/access/bootstrap.js';
+import { openAccessDatabase } from '../subgraphs/access/database.js';
+import { startAccess } from '../subgraphs/access/index.js';
+import { audienceFor, randomSecret, trimSlash, type CommonConfig } from '../subgraphs/common/config.js';
+import { migrate, type Database } from '../subgraphs/common/db/orm.js';
+import type { RunningSubgraph } from '../subgraphs/common/server.js';
+import { ensureBootstrapAccount, type BootstrapAccount } from '../subgraphs/identities/bootstrap.js';
+import { openIdentitiesDatabase } from '../subgraphs/identities/database.js';
+import { startIdentities } from '../subgraphs/identities/index.js';
+import { ensureRootOrganization } from '../subgraphs/organizations/bootstrap.js';
+import { openOrganizationsDatabase } from '../subgraphs/organizations/database.js';
+import { startOrganizations } from '../subgraphs/organizations/index.js';
+import { startGateway, type RunningGateway } from '../gateway/server.js';
+
+export interface StackOptions {
+  databaseUrl: string;
+  poolMax: number;
+  /** 0 picks a free port. */
+  ports?: { gateway: number; organizations: number; identities: number; access: number };
+  host?: string;
+  /** The issuer; defaults to the gateway's own URL. */
+  publicUrl?: string;
+  internalSecret?: string;
+  tokenTtlSeconds?: number;
+  bootstrap?: { rootName?: string; clientId?: string; clientSecret?: string };
+}
+
+export interface Databases {
+  organizations: Database;
+  identities: Database;
+  access: Database;
+}
+
+export interface Stack {
+  url: string;
+  issuer: string;
+  gateway: RunningGateway;
+  subgraphs: { organizations: RunningSubgraph; identities: RunningSubgraph; access: RunningSubgraph };
+  databases: Databases;
+  bootstrap: BootstrapAccount & { rootOrganizationId: string };
+  stop(): Promise<void>;
+}
+
+export async function openDatabases(databaseUrl: string, poolMax: number): Promise<Databases> {
+  return {
+    organizations: await openOrganizationsDatabase(databaseUrl, poolMax),
+    identities: await openIdentitiesDatabase(databaseUrl, poolMax),
+    access: await openAccessDatabase(databaseUrl, poolMax),
+  };
+}
+
+export async function migrateAll(databases: Databases): Promise<void> {
+  await migrate(databases.organizations);
+  await migrate(databases.identities);
+  await migrate(databases.access);
+}
+
+/** Root organization, bootstrap admin, platform_admin: each step idempotent, so a half-done bootstrap completes on the next start. */
+export async function bootstrapInstallation(
+  databases: Databases,
+  options: StackOptions['bootstrap'] = {},
+): Promise<BootstrapAccount & { rootOrganizationId: string }> {
+  const root = await ensureRootOrganization(databases.organizations.orm.em.fork(), options.rootName ?? 'Root');
+  const account = await ensureBootstrapAccount(databases.identities.orm.em.fork(), root.id, options);
+  await ensurePlatformAdmin(databases.access.orm.em.fork(), account.serviceAccountId);
+  return { ...account, rootOrganizationId: root.id };
+}
+
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = options.ports ?? { gateway: 0, organizations: 0, identities: 0, access: 0 };
+  const gatewayPort = ports.gateway || (await freePort(host));
+  const issuer = trimSlash(options.publicUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${gatewayPort}`);
+  const databases = await openDatabases(options.databaseUrl, options.poolMax);
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    await migrateAll(databases);
+    const bootstrap = await bootstrapInstallation(databases, options.bootstrap);
+    const config = (identitiesUrl: string): CommonConfig => ({
+      databaseUrl: options.databaseUrl,
+      poolMax: options.poolMax,
+      issuer,
+      audience: audienceFor(issuer),
+      jwksUrl: `${identitiesUrl}/.well-known/jwks.json`,
+      internalSecret,
+    });
+    const internalSecret = options.internalSecret ?? randomSecret();
+    const tokenTtlSeconds = options.tokenTtlSeconds ?? 900;
+    // identities first: the others fetch its keys.
+    const identities = await startIdentities({
+      config: config(''),
+      port: ports.identities,
+      host,
+      database: databases.identities,
+      tokenTtlSeconds,
+    });
+    started.push(identities);
+    const common = config(identities.url);
+    const organizations = await startOrganizations({ config: common, port: ports.organizations, host, database: databases.organizations });
+    started.push(organizations);
+    const access = await startAccess({ config: common, port: ports.access, host, database: databases.access });
+    started.push(access);
+    const gateway = await startGateway({
+      port: gatewayPort,
+      host,
+      issuer,
+      audience: common.audience,
+      jwksUrl: common.jwksUrl,
+      internalSecret,
+      subgraphs: { organizations: organizations.url, identities: identities.url, access: access.url },
+    });
+    started.push(gateway);
+    return {
+      url: gateway.url,
+      issuer,
+      gateway,
+      subgraphs: { organizations, identities, access },
+      databases,
+      bootstrap,
+      async stop() {
+        for (const service of started.reverse()) await service.stop();
+        await Promise.all(Object.values(databases).map((db) => db.close()));
+      },
+    };
+  } catch (error) {
+    for (const service of started.reverse()) await service.stop().catch(() => undefined);
+    await Promise.all(Object.values(databases).map((db) => db.close().catch(() => undefined)));
+    throw error;
+  }
+}

@@ -1,0 +1,15 @@
+import { openDatabase, type Database } from '../common/db/orm.js';
+import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.js';
+import { RoleAssignment } from './modules/role-assignment/role-assignment.entity.js';
+
+export const SCHEMA = 'access';
+
+export function openAccessDatabase(databaseUrl: string, poolMax: number): Promise<Database> {
+  return openDatabase({
+    databaseUrl,
+    poolMax,
+    schema: SCHEMA,
+    entities: [RoleAssignment],
+    migrations: [{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial }],
+  });
+}

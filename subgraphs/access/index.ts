@@ -1,0 +1,24 @@
+import type { CommonConfig } from '../common/config.js';
+import type { Database } from '../common/db/orm.js';
+import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
+import { openAccessDatabase } from './database.js';
+import { buildAccessSchema } from './schema.js';
+
+export async function startAccess(options: { config: CommonConfig; port: number; host?: string; database?: Database }): Promise<RunningSubgraph> {
+  const database = options.database ?? (await openAccessDatabase(options.config.databaseUrl, options.config.poolMax));
+  const running = await startSubgraphServer({
+    name: 'access',
+    schema: await buildAccessSchema(),
+    database,
+    config: options.config,
+    port: options.port,
+    host: options.host,
+  });
+  return {
+    ...running,
+    async stop() {
+      await running.stop();
+      if (!options.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { SubgraphContext } from '../../../common/context.js';
+import { forbidden, notFound } from '../../../common/errors.js';
+import { OrganizationRef, Principal, principalRef, TenantRef } from '../refs/refs.js';
+import { Role, roleByKey } from '../role/role.type.js';
+import { RoleAssignment } from './role-assignment.entity.js';
+import { AssignRoleInput, UnassignRoleInput } from './role-assignment.input.js';
+import * as service from './role-assignment.service.js';
+
+@Resolver(() => RoleAssignment)
+export class RoleAssignmentResolver {
+  @FieldResolver(() => Principal)
+  principal(@Root() assignment: RoleAssignment) {
+    return principalRef({ id: assignment.principalId, type: assignment.principalType });
+  }
+
+  @FieldResolver(() => Role)
+  role(@Root() assignment: RoleAssignment): Role {
+    return roleByKey(assignment.roleKey)!;
+  }
+
+  @FieldResolver(() => OrganizationRef, { nullable: true, description: 'Null for platform-wide assignments' })
+  organization(@Root() assignment: RoleAssignment): OrganizationRef | null {
+    return assignment.organizationId ? { id: assignment.organizationId } : null;
+  }
+
+  @FieldResolver(() => TenantRef, { nullable: true })
+  tenant(@Root() assignment: RoleAssignment): TenantRef | null {
+    return assignment.tenantId ? { id: assignment.tenantId } : null;
+  }
+
+  @FieldResolver(() => ID, { nullable: true, description: 'Id of the principal that made the assignment; null for the bootstrap' })
+  createdBy(@Root() assignment: RoleAssignment): string | null {
+    return assignment.createdBy;
+  }
+
+  @Mutation(() => RoleAssignment, { description: 'CONFLICT when already held; BAD_USER_INPUT for an unknown role or a scope mismatch' })
+  async assignRole(@Arg('input', () => AssignRoleInput) input: AssignRoleInput, @Ctx() ctx: SubgraphContext): Promise<RoleAssignment> {
+    const target = await authorized(ctx, input);
+    return service.assignRole(ctx.em, ctx.authz, ctx.principal, target);
+  }
+
+  @Mutation(() => ID, { description: 'The removed assignment id; CONFLICT when not held' })
+  async unassignRole(@Arg('input', () => UnassignRoleInput) input: UnassignRoleInput, @Ctx() ctx: SubgraphContext): Promise<string> {
+    return service.unassignRole(ctx.em, await authorized(ctx, input));
+  }
+}
+
+/** The scope comes from the input, so the permission check happens here rather than in a shield rule. */
+async function authorized(ctx: SubgraphContext, input: AssignRoleInput): Promise<service.AssignmentTarget> {
+  const target = await service.resolveTarget(ctx.em, input);
+  if (await service.mayManage(ctx.authz, target)) return target;
+  if (target.organizationId && !(await ctx.authz.can('organization:read', target.organizationId))) throw notFound('Organization');
+  throw forbidden('Missing permission role_assignment:manage');
+}

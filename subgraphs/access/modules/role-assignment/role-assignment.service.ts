@@ -1,0 +1,98 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../../../common/auth/tokens.js';
+import type { DecisionPoint } from '../../../common/authz/decision.js';
+import { builtinRole, type Scope } from '../../../common/authz/catalog.js';
+import { uniqueViolation } from '../../../common/db/errors.js';
+import { sql } from '../../../common/db/orm.js';
+import { badInput, conflict, forbidden, notFound } from '../../../common/errors.js';
+import { parseId, parseOptionalId } from '../../../common/ids.js';
+import { RoleAssignment } from './role-assignment.entity.js';
+import type { AssignRoleInput } from './role-assignment.input.js';
+
+export interface AssignmentTarget {
+  principalId: string;
+  roleKey: string;
+  scope: Scope;
+  organizationId: string | null;
+  tenantId: string | null;
+}
+
+/** Validates an assign/unassign input: the role exists and its scope matches what the input names. */
+export async function resolveTarget(em: EntityManager, input: AssignRoleInput): Promise<AssignmentTarget> {
+  const principalId = parseId(input.principalId, 'principalId');
+  const tenantId = parseOptionalId(input.tenantId, 'tenantId');
+  let organizationId = parseOptionalId(input.organizationId, 'organizationId');
+  const role = typeof input.roleKey === 'string' ? builtinRole(input.roleKey) : undefined;
+  if (!role) throw badInput('roleKey', `Unknown role "${String(input.roleKey)}"`);
+  const scope: Scope = tenantId ? 'TENANT' : organizationId ? 'ORGANIZATION' : 'PLATFORM';
+  if (role.scope !== scope) {
+    throw badInput('roleKey', `${input.roleKey} is a ${role.scope.toLowerCase()} role and cannot be assigned at ${scope.toLowerCase()} scope`);
+  }
+  if (tenantId) {
+    const [tenant] = await sql<{ organization_id: string }>(em, `select organization_id from organizations.tenant where id = ?`, [tenantId]);
+    if (!tenant || (organizationId && tenant.organization_id !== organizationId)) throw notFound('Tenant');
+    organizationId = tenant.organization_id;
+  }
+  return { principalId, roleKey: input.roleKey, scope, organizationId, tenantId };
+}
+
+/** Where the permission to manage assignments is checked: the organization, or the platform. */
+export async function mayManage(authz: DecisionPoint, target: AssignmentTarget): Promise<boolean> {
+  return target.organizationId
+    ? authz.can('role_assignment:manage', target.organizationId)
+    : authz.canOnPlatform('role_assignment:manage');
+}
+
+async function principalType(em: EntityManager, principalId: string): Promise<'service_account' | null> {
+  const [row] = await sql(em, `select 1 from identities.service_account where id = ?`, [principalId]);
+  return row ? 'service_account' : null;
+}
+
+/** Nobody grants what they do not hold: the role's permissions must all be the caller's at that scope. */
+async function assertNoEscalation(authz: DecisionPoint, target: AssignmentTarget): Promise<void> {
+  const held = target.organizationId ? await authz.permissionsOn(target.organizationId) : await authz.platformPermissions();
+  const missing = builtinRole(target.roleKey)!.permissions.filter((p) => !held.has(p));
+  if (missing.length) throw forbidden(`You cannot grant ${target.roleKey}: you do not hold ${missing.join(', ')} here`);
+}
+
+export async function assignRole(em: EntityManager, authz: DecisionPoint, actor: Principal | null, target: AssignmentTarget): Promise<RoleAssignment> {
+  await assertNoEscalation(authz, target);
+  const type = await principalType(em, target.principalId);
+  if (!type) throw notFound('Principal');
+  try {
+    return await em.transactional(async (tx) => {
+      const assignment = tx.create(RoleAssignment, {
+        principalId: target.principalId,
+        principalType: type,
+        roleKey: target.roleKey,
+        scope: target.scope,
+        organizationId: target.organizationId,
+        tenantId: target.tenantId,
+        createdBy: actor?.id ?? null,
+      });
+      await tx.flush();
+      return assignment;
+    });
+  } catch (error) {
+    if (uniqueViolation(error)) throw conflict(`The principal already holds ${target.roleKey} here`);
+    throw error;
+  }
+}
+
+export async function unassignRole(em: EntityManager, target: AssignmentTarget): Promise<string> {
+  return em.transactional(async (tx) => {
+    const where = { principalId: target.principalId, roleKey: target.roleKey, organizationId: target.organizationId, tenantId: target.tenantId };
+    const assignment = await tx.findOne(RoleAssignment, where, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!assignment) throw conflict(`The principal does not hold ${target.roleKey} here`);
+    if (target.roleKey === 'org_owner') {
+      // Lock every owner row of the organization so two concurrent removals cannot both pass.
+      const owners = await sql(tx, `select id from access.role_assignment where organization_id = ? and role_key = 'org_owner' and tenant_id is null for update`, [
+        target.organizationId,
+      ]);
+      if (owners.length <= 1) throw conflict('An organization keeps at least one org_owner; assign another owner first', { reason: 'LAST_OWNER' });
+    }
+    await tx.remove(assignment).flush();
+    return assignment.id;
+  });
+}

@@ -1,0 +1,44 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { builtinRole, BUILTIN_ROLES, type Scope as ScopeName } from '../../../common/authz/catalog.js';
+import { OrganizationRef } from '../refs/refs.js';
+
+export enum Scope {
+  PLATFORM = 'PLATFORM',
+  ORGANIZATION = 'ORGANIZATION',
+  TENANT = 'TENANT',
+}
+registerEnumType(Scope, { name: 'Scope', description: 'Where a role applies: the whole platform, an organization and everything below it, or one tenant' });
+
+@ObjectType('Role')
+export class Role {
+  @Field(() => String, { description: 'Stable key used in assignments, e.g. org_admin' })
+  key!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => Scope)
+  scope!: ScopeName;
+
+  @Field(() => Boolean)
+  builtIn!: boolean;
+
+  @Field(() => [String], { description: 'resource:action permissions from the catalog' })
+  permissions!: string[];
+
+  @Field(() => OrganizationRef, { nullable: true, description: 'The organization that defined a custom role; null for built-in roles' })
+  organization!: OrganizationRef | null;
+}
+
+export function builtinRoles(): Role[] {
+  return Object.keys(BUILTIN_ROLES).map((key) => roleByKey(key)!);
+}
+
+export function roleByKey(key: string): Role | null {
+  const role = builtinRole(key);
+  if (!role) return null;
+  return { key, name: role.name, description: role.description, scope: role.scope, builtIn: true, permissions: [...role.permissions], organization: null };
+}

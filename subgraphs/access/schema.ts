@@ -1,0 +1,20 @@
+import { isUuid } from '../common/ids.js';
+import type { SubgraphContext } from '../common/context.js';
+import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
+import { OrganizationPermissionsResolver } from './modules/permission/permission.resolver.js';
+import { RoleAssignmentResolver } from './modules/role-assignment/role-assignment.resolver.js';
+import { RoleResolver } from './modules/role/role.resolver.js';
+import { accessRules } from './rules.js';
+
+async function resolveOrganizationReference(reference: { id: string }, ctx: SubgraphContext) {
+  if (!isUuid(reference.id)) return null;
+  return (await ctx.authz.can('organization:read', reference.id)) ? { id: reference.id } : null;
+}
+
+export function buildAccessSchema(): Promise<SubgraphSchema> {
+  return buildSubgraph({
+    resolvers: [RoleResolver, RoleAssignmentResolver, OrganizationPermissionsResolver],
+    references: { Organization: { __resolveReference: resolveOrganizationReference } },
+    rules: accessRules,
+  });
+}

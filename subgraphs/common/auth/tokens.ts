@@ -1,0 +1,68 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { invalidToken } from '../errors.js';
+
+export type PrincipalType = 'user' | 'service_account';
+
+export interface Principal {
+  id: string;
+  type: PrincipalType;
+  /** Present on tokens exchanged for a single organization. */
+  organizationId: string | null;
+  tokenId: string;
+}
+
+/** Algorithms accepted for access tokens: pinned, never taken from the token header. */
+export const ACCESS_TOKEN_ALGORITHMS = ['ES256'];
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+export interface TokenVerifierOptions {
+  issuer: string;
+  audience: string;
+  jwksUrl?: string;
+  /** Tests and the identities subgraph may hand over a key set instead of a URL. */
+  keys?: JWTVerifyGetKey;
+}
+
+export class TokenVerifier {
+  private readonly keys: JWTVerifyGetKey;
+
+  constructor(private readonly options: TokenVerifierOptions) {
+    if (options.keys) this.keys = options.keys;
+    else if (options.jwksUrl) this.keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 10_000, cacheMaxAge: 300_000 });
+    else throw new Error('TokenVerifier needs jwksUrl or keys');
+  }
+
+  async verify(token: string): Promise<Principal> {
+    try {
+      const { payload } = await jwtVerify(token, this.keys, {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: ACCESS_TOKEN_ALGORITHMS,
+        typ: ACCESS_TOKEN_TYPE,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+      });
+      const type = payload.principal_type;
+      if (type !== 'user' && type !== 'service_account') throw invalidToken('Invalid access token');
+      const org = payload.org_id;
+      return {
+        id: payload.sub as string,
+        type,
+        organizationId: typeof org === 'string' ? org : null,
+        tokenId: payload.jti as string,
+      };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) {
+        throw invalidToken(error.code === 'ERR_JWT_EXPIRED' ? 'Access token expired' : 'Invalid access token');
+      }
+      throw error;
+    }
+  }
+}
+
+/** `Authorization: Bearer <token>`; undefined when absent, UNAUTHENTICATED when present but malformed. */
+export function bearerToken(header: string | undefined | null): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header);
+  if (!match) throw invalidToken('Malformed Authorization header');
+  return match[1];
+}

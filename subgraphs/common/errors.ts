@@ -1,0 +1,30 @@
+import { GraphQLError } from 'graphql';
+
+/** The stable `extensions.code` values of the public contract. */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
+
+export function apiError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra } });
+}
+
+export const unauthenticated = (message = 'Authentication required') => apiError('UNAUTHENTICATED', message);
+/** A presented token that fails verification rejects the whole request with HTTP 401 (RFC 6750 §3.1). */
+export const invalidToken = (message: string) =>
+  apiError('UNAUTHENTICATED', message, { http: { status: 401, headers: new Map([['www-authenticate', 'Bearer error="invalid_token"']]) } });
+export const forbidden = (message = 'Not allowed') => apiError('FORBIDDEN', message);
+/** Used both for ids that do not exist and for objects the caller may not see, so the two are indistinguishable. */
+export const notFound = (what: string) => apiError('NOT_FOUND', `${what} not found`);
+export const badInput = (field: string, message: string) => apiError('BAD_USER_INPUT', message, { field });
+export const conflict = (message: string, extra: Record<string, unknown> = {}) => apiError('CONFLICT', message, extra);
+
+export function errorCode(error: unknown): string | undefined {
+  if (error instanceof GraphQLError) return error.extensions?.code as string | undefined;
+  return undefined;
+}

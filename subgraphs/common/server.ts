@@ -1,0 +1,115 @@
+import { createServer } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError } from 'graphql';
+import { isInternalCredential, INTERNAL_HEADER } from './auth/internal.js';
+import { bearerToken, TokenVerifier } from './auth/tokens.js';
+import { DecisionPoint } from './authz/decision.js';
+import type { CommonConfig } from './config.js';
+import type { SubgraphContext } from './context.js';
+import type { Database } from './db/orm.js';
+import type { SubgraphSchema } from './federation.js';
+import { close, handleGraphQL, listen, requestIdOf, safeHandler, sendJson, type Route } from './http.js';
+
+const PUBLIC_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Errors with a public code pass as they are; anything else is logged and reported without details. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+    const { http: _http, stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  console.error('unexpected error', error);
+  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+export interface SubgraphServerOptions {
+  name: string;
+  schema: SubgraphSchema;
+  database: Database;
+  config: CommonConfig;
+  port: number;
+  host?: string;
+  /** Routes besides /graphql (the OAuth endpoints of identities, for example). */
+  routes?: Route;
+  verifier?: TokenVerifier;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  port: number;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraphServer(options: SubgraphServerOptions): Promise<RunningSubgraph> {
+  const { config, database } = options;
+  const verifier =
+    options.verifier ?? new TokenVerifier({ issuer: config.issuer, audience: config.audience, jwksUrl: config.jwksUrl });
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: options.schema.schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+
+  const route: Route = async (req, res, url) => {
+    if (url.pathname === '/graphql') {
+      await handleGraphQL(apollo, req, res, async () => {
+        const token = bearerToken(req.headers.authorization);
+        const principal = token ? await verifier.verify(token) : null;
+        const em = database.orm.em.fork();
+        const credential = req.headers[INTERNAL_HEADER];
+        return {
+          requestId: requestIdOf(req),
+          principal,
+          internal: isInternalCredential(typeof credential === 'string' ? credential : undefined, config.internalSecret),
+          em,
+          authz: new DecisionPoint(em, principal),
+          loaders: new Map(),
+        };
+      });
+      return true;
+    }
+    if (url.pathname === '/healthz') {
+      sendJson(res, 200, { status: 'ok' });
+      return true;
+    }
+    if (url.pathname === '/readyz') {
+      const ok = await database.orm.isConnected();
+      sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' });
+      return true;
+    }
+    return options.routes ? options.routes(req, res, url) : false;
+  };
+
+  const server = createServer(safeHandler(route));
+  const host = options.host ?? '127.0.0.1';
+  const port = await listen(server, options.port, host);
+  return {
+    name: options.name,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    database,
+    async stop() {
+      await close(server);
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { openDatabase, type Database } from '../common/db/orm.js';
+import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.js';
+import { ServiceAccountCredential } from './modules/credential/credential.entity.js';
+import { SigningKey } from './modules/oauth/signing-key.entity.js';
+import { ServiceAccount } from './modules/service-account/service-account.entity.js';
+
+export const SCHEMA = 'identities';
+
+export function openIdentitiesDatabase(databaseUrl: string, poolMax: number): Promise<Database> {
+  return openDatabase({
+    databaseUrl,
+    poolMax,
+    schema: SCHEMA,
+    entities: [ServiceAccount, ServiceAccountCredential, SigningKey],
+    migrations: [{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial }],
+  });
+}

@@ -1,0 +1,43 @@
+import type { CommonConfig } from '../common/config.js';
+import type { Database } from '../common/db/orm.js';
+import { TokenVerifier } from '../common/auth/tokens.js';
+import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
+import { openIdentitiesDatabase } from './database.js';
+import { TokenIssuer } from './modules/oauth/issuer.js';
+import { KeyStore } from './modules/oauth/keys.js';
+import { oauthRoutes } from './modules/oauth/oauth.routes.js';
+import { buildIdentitiesSchema } from './schema.js';
+
+export interface IdentitiesOptions {
+  config: CommonConfig;
+  port: number;
+  host?: string;
+  database?: Database;
+  /** Lifetime of access tokens, in seconds. */
+  tokenTtlSeconds: number;
+}
+
+export async function startIdentities(options: IdentitiesOptions): Promise<RunningSubgraph> {
+  const { config } = options;
+  const database = options.database ?? (await openIdentitiesDatabase(config.databaseUrl, config.poolMax));
+  const keys = new KeyStore(database, options.tokenTtlSeconds);
+  await keys.ensureSigningKey();
+  const tokens = new TokenIssuer(keys, { issuer: config.issuer, audience: config.audience, ttlSeconds: options.tokenTtlSeconds });
+  const running = await startSubgraphServer({
+    name: 'identities',
+    schema: await buildIdentitiesSchema(),
+    database,
+    config,
+    port: options.port,
+    host: options.host,
+    routes: oauthRoutes({ db: database, keys, tokens, issuer: config.issuer }),
+    verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
+  });
+  return {
+    ...running,
+    async stop() {
+      await running.stop();
+      if (!options.database) await database.close();
+    },
+  };
+}

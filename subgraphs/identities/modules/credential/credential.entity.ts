@@ -1,0 +1,56 @@
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { newId } from '../../../common/ids.js';
+
+@Entity({ schema: 'identities', tableName: 'service_account_credential' })
+@ObjectType('ServiceAccountCredential', { description: 'A client id and secret of a service account, for the client_credentials grant' })
+export class ServiceAccountCredential {
+  [OptionalProps]?: 'name' | 'description' | 'lastUsedAt' | 'expiresAt' | 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = newId();
+
+  @Property({ type: 'uuid' })
+  serviceAccountId!: string;
+
+  @Property({ type: 'string', length: 64 })
+  @Field(() => String)
+  clientId!: string;
+
+  /** SHA-256 of the secret; the secret itself is returned once and never stored. Hidden from serialization. */
+  @Property({ type: 'string', length: 64, hidden: true, lazy: true })
+  secretHash!: string;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  @Field(() => String, { nullable: true })
+  name: string | null = null;
+
+  @Property({ type: 'string', length: 1000, nullable: true })
+  @Field(() => String, { nullable: true })
+  description: string | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a token was last issued with it' })
+  lastUsedAt: Date | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  @Field(() => Date, { nullable: true })
+  expiresAt: Date | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz' })
+  @Field(() => Date)
+  createdAt: Date = new Date();
+
+  @Property({ type: 'Date', columnType: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}
+
+@ObjectType('ServiceAccountCredentialWithSecret', { description: 'Returned only by the mutation that creates or rotates the secret' })
+export class ServiceAccountCredentialWithSecret {
+  @Field(() => ServiceAccountCredential)
+  credential!: ServiceAccountCredential;
+
+  @Field(() => String, { description: 'Shown this once; only its hash is kept' })
+  clientSecret!: string;
+}

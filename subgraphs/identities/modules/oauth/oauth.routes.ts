@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import OAuth2Server, { Request as OAuthRequest, Response as OAuthResponse, OAuthError, type Client, type Token } from '@node-oauth/oauth2-server';
+import type { Database } from '../../../common/db/orm.js';
+import { readBody, sendJson, type Route } from '../../../common/http.js';
+import { ACCESS_TOKEN_ALGORITHMS } from '../../../common/auth/tokens.js';
+import { authenticateClient, type AuthenticatedClient } from './client-credentials.js';
+import type { TokenIssuer } from './issuer.js';
+import type { KeyStore } from './keys.js';
+
+const FORM_LIMIT = 64 * 1024;
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+export interface OAuthDependencies {
+  db: Database;
+  keys: KeyStore;
+  tokens: TokenIssuer;
+  issuer: string;
+}
+
+function oauthError(res: ServerResponse, status: number, error: string, description: string): void {
+  sendJson(res, status, { error, error_description: description }, NO_STORE);
+}
+
+/** Form parameters, refusing repeated ones (RFC 6749 §3.2). */
+function parseForm(raw: Buffer): Record<string, string> | string {
+  const params = new URLSearchParams(raw.toString('utf8'));
+  const form: Record<string, string> = {};
+  for (const [key, value] of params) {
+    if (Object.prototype.hasOwnProperty.call(form, key)) return key;
+    form[key] = value;
+  }
+  return form;
+}
+
+/**
+ * POST /oauth/token. @node-oauth/oauth2-server parses the request, authenticates the client
+ * (HTTP Basic or body) and shapes RFC 6749 responses and errors; we supply the model:
+ * credentials from the identities schema and JWTs from the TokenIssuer.
+ */
+async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    return oauthError(res, 405, 'invalid_request', 'The token endpoint accepts POST only');
+  }
+  const form = parseForm(await readBody(req, FORM_LIMIT));
+  if (typeof form === 'string') return oauthError(res, 400, 'invalid_request', `Parameter ${form} is repeated`);
+
+  const em = deps.db.orm.em.fork();
+  const expiries = new Map<string, Date>();
+  const model = {
+    async getClient(clientId: string, clientSecret: string): Promise<Client | null> {
+      const client = await authenticateClient(em, clientId, clientSecret ?? '');
+      return client ? { id: client.clientId, grants: ['client_credentials'], authenticated: client } : null;
+    },
+    async getUserFromClient(client: Client) {
+      return (client.authenticated as AuthenticatedClient) ?? false;
+    },
+    async generateAccessToken(client: Client, user: AuthenticatedClient): Promise<string> {
+      const issued = await deps.tokens.issue({ subject: user.serviceAccountId, principalType: 'service_account', clientId: client.id });
+      expiries.set(issued.accessToken, issued.expiresAt);
+      return issued.accessToken;
+    },
+    async saveToken(tokenData: Token, client: Client, user: AuthenticatedClient): Promise<Token> {
+      // Access tokens are self-contained JWTs: nothing to store; the expiry is the JWT's own.
+      return { ...tokenData, accessTokenExpiresAt: expiries.get(tokenData.accessToken) ?? tokenData.accessTokenExpiresAt, client, user };
+    },
+    async getAccessToken() {
+      // Never called: resource requests are verified with jose in every subgraph, not here.
+      return false as const;
+    },
+  };
+  const server = new OAuth2Server({ model, accessTokenLifetime: deps.tokens.ttlSeconds, requireClientAuthentication: { client_credentials: true } });
+  const request = new OAuthRequest({ method: 'POST', headers: { ...req.headers } as Record<string, string>, query: {}, body: form });
+  const response = new OAuthResponse({ headers: {} });
+  try {
+    await server.token(request, response);
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    if (error.name === 'server_error') console.error('token endpoint failed', error);
+  }
+  const headers: Record<string, string> = { ...NO_STORE };
+  for (const [key, value] of Object.entries(response.headers ?? {})) if (key.toLowerCase() !== 'cache-control') headers[key.toLowerCase()] = String(value);
+  delete headers['content-type'];
+  sendJson(res, response.status ?? 200, response.body ?? {}, headers);
+}
+
+export function metadata(issuer: string) {
+  return {
+    issuer,
+    token_endpoint: `${issuer}/oauth/token`,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    grant_types_supported: ['client_credentials'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    response_types_supported: [],
+    token_endpoint_auth_signing_alg_values_supported: ACCESS_TOKEN_ALGORITHMS,
+  };
+}
+
+export function oauthRoutes(deps: OAuthDependencies): Route {
+  return async (req, res, url) => {
+    switch (url.pathname) {
+      case '/oauth/token':
+        await token(deps, req, res);
+        return true;
+      case '/.well-known/jwks.json':
+        sendJson(res, 200, await deps.keys.jwks(), { 'cache-control': 'public, max-age=60' });
+        return true;
+      case '/.well-known/oauth-authorization-server':
+      case '/.well-known/openid-configuration':
+        sendJson(res, 200, metadata(deps.issuer), { 'cache-control': 'public, max-age=300' });
+        return true;
+      default:
+        return false;
+    }
+  };
+}

@@ -1,0 +1,77 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { SubgraphContext } from '../../../common/context.js';
+import { notFound } from '../../../common/errors.js';
+import { isUuid, parseId } from '../../../common/ids.js';
+import { connectionType, ConnectionArgs } from '../../../common/pagination.js';
+import { ServiceAccountCredential } from '../credential/credential.entity.js';
+import { credentialsOf } from '../credential/credential.loaders.js';
+import { OrganizationRef } from '../organization/organization.ref.js';
+import { ServiceAccount } from './service-account.entity.js';
+import { CreateServiceAccountInput, UpdateServiceAccountInput } from './service-account.input.js';
+import { serviceAccountById, serviceAccountsOf } from './service-account.loaders.js';
+import * as service from './service-account.service.js';
+
+export const ServiceAccountConnection = connectionType(ServiceAccount, 'ServiceAccount');
+
+@Resolver(() => ServiceAccount)
+export class ServiceAccountResolver {
+  @Query(() => ServiceAccount, { nullable: true, description: 'NOT_FOUND both when it does not exist and when the caller may not see it' })
+  async serviceAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext): Promise<ServiceAccount> {
+    const account = await serviceAccountById(ctx).load(parseId(id, 'id'));
+    if (!account) throw notFound('ServiceAccount');
+    return account;
+  }
+
+  @FieldResolver(() => OrganizationRef)
+  organization(@Root() account: ServiceAccount): OrganizationRef {
+    return { id: account.organizationId };
+  }
+
+  @FieldResolver(() => [ServiceAccountCredential], { description: 'Client ids and metadata; secrets are never readable' })
+  credentials(@Root() account: ServiceAccount, @Ctx() ctx: SubgraphContext) {
+    return credentialsOf(ctx).load(account.id);
+  }
+
+  @Mutation(() => ServiceAccount)
+  createServiceAccount(
+    @Arg('organizationId', () => ID) organizationId: string,
+    @Arg('input', () => CreateServiceAccountInput) input: CreateServiceAccountInput,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return service.createServiceAccount(ctx.em, organizationId, input);
+  }
+
+  @Mutation(() => ServiceAccount)
+  updateServiceAccount(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateServiceAccountInput) input: UpdateServiceAccountInput,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return service.updateServiceAccount(ctx.em, id, input);
+  }
+
+  @Mutation(() => ID, { description: 'Deletes the account and its credentials' })
+  deleteServiceAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
+    return service.deleteServiceAccount(ctx.em, id);
+  }
+}
+
+@Resolver(() => OrganizationRef)
+export class OrganizationServiceAccountsResolver {
+  @FieldResolver(() => ServiceAccountConnection)
+  serviceAccounts(@Root() organization: OrganizationRef, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: SubgraphContext) {
+    return serviceAccountsOf(ctx, args).load(organization.id);
+  }
+}
+
+export async function resolveServiceAccountReference(reference: { id: string }, ctx: SubgraphContext): Promise<ServiceAccount | null> {
+  if (!isUuid(reference.id)) return null;
+  const account = await serviceAccountById(ctx).load(reference.id);
+  return account && (await ctx.authz.can('service_account:read', account.organizationId)) ? account : null;
+}
+
+/** Identities adds fields to organizations it does not own; it still answers only for visible ones. */
+export async function resolveOrganizationReference(reference: { id: string }, ctx: SubgraphContext): Promise<OrganizationRef | null> {
+  if (!isUuid(reference.id)) return null;
+  return (await ctx.authz.can('organization:read', reference.id)) ? { id: reference.id } : null;
+}

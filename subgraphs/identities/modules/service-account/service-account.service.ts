@@ -1,0 +1,40 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { notFound } from '../../../common/errors.js';
+import { parseId } from '../../../common/ids.js';
+import { parseName, parseOptionalText } from '../../../common/validation.js';
+import { ServiceAccount } from './service-account.entity.js';
+import type { CreateServiceAccountInput, UpdateServiceAccountInput } from './service-account.input.js';
+
+export async function createServiceAccount(em: EntityManager, organizationId: string, input: CreateServiceAccountInput): Promise<ServiceAccount> {
+  const orgId = parseId(organizationId, 'organizationId');
+  const name = parseName(input.name);
+  const description = parseOptionalText(input.description, 'description', 1000);
+  return em.transactional(async (tx) => {
+    const account = tx.create(ServiceAccount, { organizationId: orgId, name, description });
+    await tx.flush();
+    return account;
+  });
+}
+
+export async function updateServiceAccount(em: EntityManager, id: string, input: UpdateServiceAccountInput): Promise<ServiceAccount> {
+  const changes: Partial<Pick<ServiceAccount, 'name' | 'description'>> = {};
+  if (input.name != null) changes.name = parseName(input.name);
+  if (input.description !== undefined) changes.description = parseOptionalText(input.description, 'description', 1000);
+  return em.transactional(async (tx) => {
+    const account = await tx.findOne(ServiceAccount, parseId(id, 'id'), { refresh: true });
+    if (!account) throw notFound('ServiceAccount');
+    tx.assign(account, changes);
+    await tx.flush();
+    return account;
+  });
+}
+
+/** Deletes the account and, by cascade, its credentials: tokens it holds stop working at expiry. */
+export async function deleteServiceAccount(em: EntityManager, id: string): Promise<string> {
+  const accountId = parseId(id, 'id');
+  return em.transactional(async (tx) => {
+    const deleted = await tx.nativeDelete(ServiceAccount, { id: accountId });
+    if (!deleted) throw notFound('ServiceAccount');
+    return accountId;
+  });
+}

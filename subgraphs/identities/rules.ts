@@ -1,0 +1,41 @@
+import { allow } from 'graphql-shield';
+import type { IRules } from 'graphql-shield';
+import { can } from '../common/authz/rules.js';
+import type { SubgraphContext } from '../common/context.js';
+import { parseId } from '../common/ids.js';
+import { organizationOfCredential } from './modules/credential/credential.loaders.js';
+import { organizationOfServiceAccount, serviceAccountById } from './modules/service-account/service-account.loaders.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const organizationArg = (name: string) => (_parent: unknown, args: any) => parseId(args[name], name);
+const accountArg = (name: string) => (_parent: unknown, args: any, ctx: SubgraphContext) => organizationOfServiceAccount(ctx, parseId(args[name], name));
+const credentialArg = (_parent: unknown, args: any, ctx: SubgraphContext) => organizationOfCredential(ctx, parseId(args.id, 'id'));
+
+export const identityRules: IRules = {
+  Query: {
+    serviceAccount: can('service_account:read', accountArg('id'), 'ServiceAccount'),
+  },
+  Mutation: {
+    createServiceAccount: can('service_account:manage', organizationArg('organizationId')),
+    updateServiceAccount: can('service_account:manage', accountArg('id'), 'ServiceAccount'),
+    deleteServiceAccount: can('service_account:manage', accountArg('id'), 'ServiceAccount'),
+    createServiceAccountCredential: can('service_account:manage', accountArg('serviceAccountId'), 'ServiceAccount'),
+    rotateServiceAccountCredential: can('service_account:manage', credentialArg, 'ServiceAccountCredential'),
+    deleteServiceAccountCredential: can('service_account:manage', credentialArg, 'ServiceAccountCredential'),
+  },
+  Organization: {
+    id: can('organization:read', (organization: { id: string }) => organization.id),
+    serviceAccounts: can('service_account:read', (organization: { id: string }) => organization.id),
+  },
+  ServiceAccount: can('service_account:read', (account: { organizationId: string }) => account.organizationId, 'ServiceAccount'),
+  ServiceAccountCredential: can(
+    'service_account:read',
+    async (credential: { serviceAccountId: string }, _args: unknown, ctx: SubgraphContext) =>
+      (await serviceAccountById(ctx).load(credential.serviceAccountId))?.organizationId ?? null,
+    'ServiceAccountCredential',
+  ),
+  ServiceAccountCredentialWithSecret: allow,
+  ServiceAccountConnection: allow,
+  ServiceAccountEdge: allow,
+  PageInfo: allow,
+};

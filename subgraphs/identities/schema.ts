@@ -1,0 +1,20 @@
+import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
+import { CredentialResolver } from './modules/credential/credential.resolver.js';
+import {
+  OrganizationServiceAccountsResolver,
+  resolveOrganizationReference,
+  resolveServiceAccountReference,
+  ServiceAccountResolver,
+} from './modules/service-account/service-account.resolver.js';
+import { identityRules } from './rules.js';
+
+export function buildIdentitiesSchema(): Promise<SubgraphSchema> {
+  return buildSubgraph({
+    resolvers: [ServiceAccountResolver, OrganizationServiceAccountsResolver, CredentialResolver],
+    references: {
+      Organization: { __resolveReference: resolveOrganizationReference },
+      ServiceAccount: { __resolveReference: resolveServiceAccountReference },
+    },
+    rules: identityRules,
+  });
+}

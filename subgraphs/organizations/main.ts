@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { commonConfigFromEnv, DEFAULT_PORTS, env, envInt } from '../common/config.js';
+import { runUntilSignal } from '../common/main.js';
+import { startOrganizations } from './index.js';
+
+runUntilSignal('organizations', () =>
+  startOrganizations({ config: commonConfigFromEnv(), port: envInt('PORT', DEFAULT_PORTS.organizations), host: env('HOST', '0.0.0.0') }),
+);

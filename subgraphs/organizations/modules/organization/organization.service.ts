@@ -1,0 +1,151 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { uniqueViolation } from '../../../common/db/errors.js';
+import { sql } from '../../../common/db/orm.js';
+import { conflict, notFound } from '../../../common/errors.js';
+import { parseId, parseOptionalId } from '../../../common/ids.js';
+import { labelFromName, parseLabel, parseName, parseVat } from '../../../common/validation.js';
+import { Organization } from './organization.entity.js';
+import type { CreateOrganizationInput, UpdateOrganizationInput } from './organization.input.js';
+
+/**
+ * Creating under a parent and moving a subtree both read ancestry paths and write paths
+ * derived from them. Creations share this lock, moves and deletions take it alone, so no
+ * path is ever computed from one that a concurrent move is rewriting, and two concurrent
+ * moves can never build a cycle between them.
+ */
+const HIERARCHY_LOCK = `hashtext('organizations.hierarchy')`;
+const shareHierarchy = (em: EntityManager) => sql(em, `select pg_advisory_xact_lock_shared(${HIERARCHY_LOCK})`);
+const lockHierarchy = (em: EntityManager) => sql(em, `select pg_advisory_xact_lock(${HIERARCHY_LOCK})`);
+
+function labelTaken(error: unknown, label: string): never {
+  if (uniqueViolation(error)) {
+    throw conflict(`The label "${label}" is already used by a sibling`, { field: 'label' });
+  }
+  throw error;
+}
+
+export async function createOrganization(em: EntityManager, input: CreateOrganizationInput): Promise<Organization> {
+  const name = parseName(input.name);
+  const label = input.label != null ? parseLabel(input.label) : labelFromName(name);
+  const parentId = parseOptionalId(input.parentId, 'parentId');
+  const vat = parseVat(input.vat);
+  try {
+    return await em.transactional(async (tx) => {
+      await shareHierarchy(tx);
+      let path: string[] = [];
+      if (parentId) {
+        const parent = await tx.findOne(Organization, parentId, { refresh: true });
+        if (!parent) throw notFound('Organization');
+        path = [...parent.path, parent.id];
+      }
+      const organization = tx.create(Organization, { name, label, vat, parentId, path, depth: path.length });
+      await tx.flush();
+      return organization;
+    });
+  } catch (error) {
+    return labelTaken(error, label);
+  }
+}
+
+export async function updateOrganization(em: EntityManager, id: string, input: UpdateOrganizationInput): Promise<Organization> {
+  const changes: Partial<Pick<Organization, 'name' | 'label' | 'vat'>> = {};
+  if (input.name != null) changes.name = parseName(input.name);
+  if (input.label != null) changes.label = parseLabel(input.label);
+  if (input.vat !== undefined) changes.vat = parseVat(input.vat);
+  try {
+    return await em.transactional(async (tx) => {
+      const organization = await tx.findOne(Organization, parseId(id, 'id'), { refresh: true });
+      if (!organization) throw notFound('Organization');
+      tx.assign(organization, changes);
+      await tx.flush();
+      return organization;
+    });
+  } catch (error) {
+    return labelTaken(error, changes.label ?? '');
+  }
+}
+
+interface TreeRow {
+  id: string;
+  parent_id: string | null;
+  path: string[];
+  label: string;
+}
+
+export async function moveOrganization(em: EntityManager, id: string, newParentId: string | null): Promise<Organization> {
+  const organizationId = parseId(id, 'id');
+  const parentId = parseOptionalId(newParentId, 'parentId');
+  let label = '';
+  try {
+    const moved = await em.transactional(async (tx) => {
+      await lockHierarchy(tx);
+      const rows = await sql<TreeRow>(
+        tx,
+        `select id, parent_id, path, label from organizations.organization where id = any(?::uuid[])`,
+        [parentId ? [organizationId, parentId] : [organizationId]],
+      );
+      const organization = rows.find((r) => r.id === organizationId);
+      if (!organization) throw notFound('Organization');
+      label = organization.label;
+      const parent = parentId ? rows.find((r) => r.id === parentId) : null;
+      if (parentId && !parent) throw notFound('Organization');
+      if (parent && (parent.id === organization.id || parent.path.includes(organization.id))) {
+        throw conflict('An organization cannot be moved under itself or one of its descendants', { field: 'parentId' });
+      }
+      if (organization.parent_id === parentId) return null;
+      const newPath = parent ? [...parent.path, parent.id] : [];
+      // Every row of the subtree keeps the part of its path below the moved organization.
+      const [row] = await sql(
+        tx,
+        `with updated as (
+           update organizations.organization
+              set path = ?::uuid[] || path[?::int + 1:],
+                  depth = cardinality(?::uuid[] || path[?::int + 1:]),
+                  parent_id = case when id = ?::uuid then ?::uuid else parent_id end,
+                  updated_at = case when id = ?::uuid then now() else updated_at end
+            where id = ?::uuid or ?::uuid = any(path)
+            returning *)
+         select * from updated where id = ?::uuid`,
+        [newPath, organization.path.length, newPath, organization.path.length, organizationId, parentId, organizationId, organizationId, organizationId, organizationId],
+      );
+      return row!;
+    });
+    if (moved) return em.map(Organization, moved);
+    const unchanged = await em.findOne(Organization, organizationId, { refresh: true });
+    if (!unchanged) throw notFound('Organization');
+    return unchanged;
+  } catch (error) {
+    return labelTaken(error, label);
+  }
+}
+
+export async function setDeleteProtection(em: EntityManager, id: string, enabled: boolean): Promise<Organization> {
+  return em.transactional(async (tx) => {
+    const organization = await tx.findOne(Organization, parseId(id, 'id'), { refresh: true });
+    if (!organization) throw notFound('Organization');
+    organization.deleteProtection = enabled;
+    await tx.flush();
+    return organization;
+  });
+}
+
+export async function deleteOrganization(em: EntityManager, id: string): Promise<string> {
+  const organizationId = parseId(id, 'id');
+  return em.transactional(async (tx) => {
+    await lockHierarchy(tx);
+    const [row] = await sql<{ delete_protection: boolean; children: number }>(
+      tx,
+      `select o.delete_protection,
+              (select count(*)::int from organizations.organization c where c.parent_id = o.id) as children
+         from organizations.organization o where o.id = ?::uuid for update`,
+      [organizationId],
+    );
+    if (!row) throw notFound('Organization');
+    if (row.delete_protection) throw conflict('Delete protection is enabled; disable it first', { reason: 'DELETE_PROTECTED' });
+    if (row.children > 0) {
+      throw conflict(`The organization has ${row.children} child organization(s); move or delete them first`, { reason: 'HAS_CHILDREN' });
+    }
+    await sql(tx, `delete from organizations.organization where id = ?::uuid`, [organizationId]);
+    return organizationId;
+  });
+}

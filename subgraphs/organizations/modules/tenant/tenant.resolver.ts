@@ -1,0 +1,61 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { SubgraphContext } from '../../../common/context.js';
+import { notFound } from '../../../common/errors.js';
+import { isUuid, parseId } from '../../../common/ids.js';
+import { connectionType, ConnectionArgs } from '../../../common/pagination.js';
+import { Organization } from '../organization/organization.entity.js';
+import { organizationById } from '../organization/organization.loaders.js';
+import { Tenant } from './tenant.entity.js';
+import { CreateTenantInput, UpdateTenantInput } from './tenant.input.js';
+import { tenantById, tenantsOf } from './tenant.loaders.js';
+import * as service from './tenant.service.js';
+
+export const TenantConnection = connectionType(Tenant, 'Tenant');
+
+@Resolver(() => Tenant)
+export class TenantResolver {
+  @Query(() => Tenant, { nullable: true, description: 'NOT_FOUND both when it does not exist and when the caller may not see it' })
+  async tenant(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext): Promise<Tenant> {
+    const tenant = await tenantById(ctx).load(parseId(id, 'id'));
+    if (!tenant) throw notFound('Tenant');
+    return tenant;
+  }
+
+  @FieldResolver(() => Organization)
+  async organization(@Root() tenant: Tenant, @Ctx() ctx: SubgraphContext): Promise<Organization> {
+    return (await organizationById(ctx).load(tenant.organizationId))!;
+  }
+
+  @Mutation(() => Tenant)
+  createTenant(
+    @Arg('organizationId', () => ID) organizationId: string,
+    @Arg('input', () => CreateTenantInput) input: CreateTenantInput,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return service.createTenant(ctx.em, organizationId, input);
+  }
+
+  @Mutation(() => Tenant)
+  updateTenant(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateTenantInput) input: UpdateTenantInput, @Ctx() ctx: SubgraphContext) {
+    return service.updateTenant(ctx.em, id, input);
+  }
+
+  @Mutation(() => ID)
+  deleteTenant(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
+    return service.deleteTenant(ctx.em, id);
+  }
+}
+
+@Resolver(() => Organization)
+export class OrganizationTenantsResolver {
+  @FieldResolver(() => TenantConnection)
+  tenants(@Root() organization: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: SubgraphContext) {
+    return tenantsOf(ctx, args).load(organization.id);
+  }
+}
+
+export async function resolveTenantReference(reference: { id: string }, ctx: SubgraphContext): Promise<Tenant | null> {
+  if (!isUuid(reference.id)) return null;
+  const tenant = await tenantById(ctx).load(reference.id);
+  return tenant && (await ctx.authz.can('tenant:read', tenant.organizationId)) ? tenant : null;
+}

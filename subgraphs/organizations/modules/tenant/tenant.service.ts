@@ -1,0 +1,58 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { uniqueViolation } from '../../../common/db/errors.js';
+import { conflict, notFound } from '../../../common/errors.js';
+import { parseId } from '../../../common/ids.js';
+import { labelFromName, parseLabel, parseName } from '../../../common/validation.js';
+import { Organization } from '../organization/organization.entity.js';
+import { Tenant } from './tenant.entity.js';
+import type { CreateTenantInput, UpdateTenantInput } from './tenant.input.js';
+
+function labelTaken(error: unknown, label: string): never {
+  if (uniqueViolation(error)) throw conflict(`The label "${label}" is already used by a tenant of this organization`, { field: 'label' });
+  throw error;
+}
+
+export async function createTenant(em: EntityManager, organizationId: string, input: CreateTenantInput): Promise<Tenant> {
+  const orgId = parseId(organizationId, 'organizationId');
+  const name = parseName(input.name);
+  const label = input.label != null ? parseLabel(input.label) : labelFromName(name);
+  try {
+    return await em.transactional(async (tx) => {
+      // Locks the organization row so a concurrent deletion cannot orphan the tenant.
+      const organization = await tx.findOne(Organization, orgId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!organization) throw notFound('Organization');
+      const tenant = tx.create(Tenant, { organizationId: orgId, name, label });
+      await tx.flush();
+      return tenant;
+    });
+  } catch (error) {
+    return labelTaken(error, label);
+  }
+}
+
+export async function updateTenant(em: EntityManager, id: string, input: UpdateTenantInput): Promise<Tenant> {
+  const changes: Partial<Pick<Tenant, 'name' | 'label'>> = {};
+  if (input.name != null) changes.name = parseName(input.name);
+  if (input.label != null) changes.label = parseLabel(input.label);
+  try {
+    return await em.transactional(async (tx) => {
+      const tenant = await tx.findOne(Tenant, parseId(id, 'id'), { refresh: true });
+      if (!tenant) throw notFound('Tenant');
+      tx.assign(tenant, changes);
+      await tx.flush();
+      return tenant;
+    });
+  } catch (error) {
+    return labelTaken(error, changes.label ?? '');
+  }
+}
+
+export async function deleteTenant(em: EntityManager, id: string): Promise<string> {
+  const tenantId = parseId(id, 'id');
+  return em.transactional(async (tx) => {
+    const deleted = await tx.nativeDelete(Tenant, { id: tenantId });
+    if (!deleted) throw notFound('Tenant');
+    return tenantId;
+  });
+}

@@ -1,0 +1,15 @@
+import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
+import { OrganizationResolver, resolveOrganizationReference } from './modules/organization/organization.resolver.js';
+import { OrganizationTenantsResolver, resolveTenantReference, TenantResolver } from './modules/tenant/tenant.resolver.js';
+import { organizationRules } from './rules.js';
+
+export function buildOrganizationsSchema(): Promise<SubgraphSchema> {
+  return buildSubgraph({
+    resolvers: [OrganizationResolver, TenantResolver, OrganizationTenantsResolver],
+    references: {
+      Organization: { __resolveReference: resolveOrganizationReference },
+      Tenant: { __resolveReference: resolveTenantReference },
+    },
+    rules: organizationRules,
+  });
+}
