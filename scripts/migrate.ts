@@ -1,6 +1,6 @@
 /** `npm run migrate`: applies every subgraph's migrations and the bootstrap to DATABASE_URL, then exits. */
 import { env } from '../subgraphs/common/config.js';
-import { bootstrapInstallation, migrateAll, openDatabases } from './stack.js';
+import { bootstrapInstallation, closeDatabases, migrateAll, openDatabases } from './stack.js';
 
 const databases = await openDatabases(env('DATABASE_URL'), 2);
 try {
@@ -13,5 +13,5 @@ try {
   console.log(`Migrated. Bootstrap admin client_id: ${account.clientId}`);
   if (account.clientSecret) console.log(`client_secret (shown once): ${account.clientSecret}`);
 } finally {
-  await Promise.all(Object.values(databases).map((db) => db.close()));
+  await closeDatabases(databases);
 }

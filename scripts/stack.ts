@@ -21,6 +21,8 @@ import { startGateway, type RunningGateway } from '../gateway/server.js';
 export interface StackOptions {
   databaseUrl: string;
   poolMax: number;
+  /** One connection for all subgraphs: required on the embedded PGlite. */
+  shareConnection?: boolean;
   /** 0 picks a free port. */
   ports?: { gateway: number; organizations: number; identities: number; access: number };
   host?: string;
@@ -47,12 +49,25 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function openDatabases(databaseUrl: string, poolMax: number): Promise<Databases> {
+/**
+ * With `shareConnection` (the embedded PGlite) the three subgraphs run over the organizations
+ * database's single connection; see OrmOptions.shareConnectionOf.
+ */
+export async function openDatabases(databaseUrl: string, poolMax: number, shareConnection = false): Promise<Databases> {
+  const organizations = await openOrganizationsDatabase(databaseUrl, poolMax);
+  const shared = shareConnection ? organizations : undefined;
   return {
-    organizations: await openOrganizationsDatabase(databaseUrl, poolMax),
-    identities: await openIdentitiesDatabase(databaseUrl, poolMax),
-    access: await openAccessDatabase(databaseUrl, poolMax),
+    organizations,
+    identities: await openIdentitiesDatabase(databaseUrl, poolMax, shared),
+    access: await openAccessDatabase(databaseUrl, poolMax, shared),
   };
+}
+
+/** Closes borrowers before the owner of a shared pool. */
+export async function closeDatabases(databases: Databases): Promise<void> {
+  await databases.access.close();
+  await databases.identities.close();
+  await databases.organizations.close();
 }
 
 export async function migrateAll(databases: Databases): Promise<void> {
@@ -89,7 +104,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const ports = options.ports ?? { gateway: 0, organizations: 0, identities: 0, access: 0 };
   const gatewayPort = ports.gateway || (await freePort(host));
   const issuer = trimSlash(options.publicUrl ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${gatewayPort}`);
-  const databases = await openDatabases(options.databaseUrl, options.poolMax);
+  const databases = await openDatabases(options.databaseUrl, options.poolMax, options.shareConnection);
   const started: { stop(): Promise<void> }[] = [];
   try {
     await migrateAll(databases);
@@ -137,12 +152,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       bootstrap,
       async stop() {
         for (const service of started.reverse()) await service.stop();
-        await Promise.all(Object.values(databases).map((db) => db.close()));
+        await closeDatabases(databases);
       },
     };
   } catch (error) {
     for (const service of started.reverse()) await service.stop().catch(() => undefined);
-    await Promise.all(Object.values(databases).map((db) => db.close().catch(() => undefined)));
+    await closeDatabases(databases).catch(() => undefined);
     throw error;
   }
 }

@@ -17,8 +17,9 @@ async function main(): Promise<void> {
   const port = envInt('PORT', DEFAULT_PORTS.gateway);
   const stack = await startStack({
     databaseUrl,
-    // PGlite is a single backend: one connection per subgraph avoids its multi-connection pitfalls.
+    // PGlite is a single backend that mixes up concurrent connections' messages: one connection in all.
     poolMax: envInt('DATABASE_POOL_MAX', embedded ? 1 : 10),
+    shareConnection: Boolean(embedded),
     host: env('HOST', '127.0.0.1'),
     ports: {
       gateway: port,

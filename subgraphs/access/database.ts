@@ -4,10 +4,11 @@ import { RoleAssignment } from './modules/role-assignment/role-assignment.entity
 
 export const SCHEMA = 'access';
 
-export function openAccessDatabase(databaseUrl: string, poolMax: number): Promise<Database> {
+export function openAccessDatabase(databaseUrl: string, poolMax: number, shareConnectionOf?: Database): Promise<Database> {
   return openDatabase({
     databaseUrl,
     poolMax,
+    shareConnectionOf,
     schema: SCHEMA,
     entities: [RoleAssignment],
     migrations: [{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial }],

@@ -6,10 +6,11 @@ import { ServiceAccount } from './modules/service-account/service-account.entity
 
 export const SCHEMA = 'identities';
 
-export function openIdentitiesDatabase(databaseUrl: string, poolMax: number): Promise<Database> {
+export function openIdentitiesDatabase(databaseUrl: string, poolMax: number, shareConnectionOf?: Database): Promise<Database> {
   return openDatabase({
     databaseUrl,
     poolMax,
+    shareConnectionOf,
     schema: SCHEMA,
     entities: [ServiceAccount, ServiceAccountCredential, SigningKey],
     migrations: [{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial }],

@@ -8,6 +8,20 @@ export interface OrmOptions {
   schema: string;
   entities: Constructor<object>[];
   migrations: MigrationObject[];
+  /**
+   * Reuse another database's connection pool instead of opening one. The embedded PGlite
+   * interleaves the extended-protocol messages of concurrent connections, so in-process
+   * stacks on it run every subgraph over one shared connection.
+   */
+  shareConnectionOf?: Database;
+}
+
+/** Statements per ORM configuration, so raw SQL and ORM queries count together per subgraph. */
+const counters = new WeakMap<object, { statements: number }>();
+
+function countStatement(em: EntityManager): void {
+  const counter = counters.get(em.config);
+  if (counter) counter.statements += 1;
 }
 
 export interface Database {
@@ -18,6 +32,7 @@ export interface Database {
 }
 
 export async function openDatabase(options: OrmOptions): Promise<Database> {
+  const counter = { statements: 0 };
   const config: Options = {
     clientUrl: options.databaseUrl,
     entities: options.entities,
@@ -25,6 +40,12 @@ export async function openDatabase(options: OrmOptions): Promise<Database> {
     schema: options.schema,
     allowGlobalContext: false,
     pool: { min: 0, max: options.poolMax },
+    ...(options.shareConnectionOf ? { driverOptions: options.shareConnectionOf.orm.em.getKnex() } : {}),
+    // The query logger is the ORM's per-instance hook on every statement; it counts instead of printing.
+    debug: ['query'],
+    logger: (message) => {
+      if (!message.startsWith('[migrator]')) counter.statements += 1;
+    },
     // Explicit transactions only; a flush outside one is a bug we want to see in review.
     implicitTransactions: true,
     migrations: {
@@ -36,16 +57,14 @@ export async function openDatabase(options: OrmOptions): Promise<Database> {
     },
   };
   const orm = await MikroORM.init(config);
-  let statements = 0;
-  orm.em.getKnex().on('query', () => {
-    statements += 1;
-  });
+  counters.set(orm.config, counter);
   return {
     orm,
     get statements() {
-      return statements;
+      return counter.statements;
     },
-    close: () => orm.close(true),
+    // A borrowed pool belongs to its owner, who closes it.
+    close: () => (options.shareConnectionOf ? Promise.resolve() : orm.close(true)),
   };
 }
 
@@ -60,6 +79,7 @@ export async function migrate(db: Database): Promise<void> {
  * statement: recursive paths, window functions, cross-schema reads of the decision point.
  */
 export async function sql<T = Record<string, unknown>>(em: EntityManager, text: string, params: readonly unknown[] = []): Promise<T[]> {
+  countStatement(em);
   const query = em.getKnex().raw(text, params as never);
   const trx = em.getTransactionContext();
   const result = await (trx ? query.transacting(trx) : query);

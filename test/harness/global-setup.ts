@@ -1,0 +1,65 @@
+/**
+ * Once per test run: a database (an in-memory PGlite, or a fresh database on DATABASE_URL's
+ * server), migrated and bootstrapped with credentials made up for this run.
+ */
+import 'reflect-metadata';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../subgraphs/common/db/embedded.js';
+import { randomSecret } from '../../subgraphs/common/config.js';
+import { bootstrapInstallation, closeDatabases, migrateAll, openDatabases } from '../../scripts/stack.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    embedded: boolean;
+    bootstrapClientId: string;
+    bootstrapClientSecret: string;
+  }
+}
+
+async function freshServerDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `idgw_test_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export default async function setup(project: TestProject) {
+  const serverUrl = process.env.DATABASE_URL;
+  const embedded = serverUrl ? undefined : await startEmbeddedPostgres();
+  const fresh = serverUrl ? await freshServerDatabase(serverUrl) : undefined;
+  const databaseUrl = fresh?.url ?? embedded!.url;
+
+  const clientId = `cid_test_${randomSecret(8)}`;
+  const clientSecret = `cs_${randomSecret(32)}`;
+  const databases = await openDatabases(databaseUrl, 1, Boolean(embedded));
+  try {
+    await migrateAll(databases);
+    await bootstrapInstallation(databases, { clientId, clientSecret });
+  } finally {
+    await closeDatabases(databases);
+  }
+
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('embedded', Boolean(embedded));
+  project.provide('bootstrapClientId', clientId);
+  project.provide('bootstrapClientSecret', clientSecret);
+
+  return async () => {
+    await embedded?.stop();
+    await fresh?.drop();
+  };
+}

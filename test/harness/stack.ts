@@ -1,0 +1,143 @@
+/**
+ * The whole stack in this test process on free ports, against the run's database, and a
+ * client that talks to the gateway over HTTP as a frontend would.
+ */
+import 'reflect-metadata';
+import { inject } from 'vitest';
+import { startStack, type Stack } from '../../scripts/stack.js';
+
+export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string; [key: string]: unknown } }[];
+}
+
+export interface TokenResponse {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+export class Client {
+  constructor(
+    readonly url: string,
+    readonly token?: string,
+  ) {}
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async gql<T = any>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
+    return { status: response.status, ...body };
+  }
+
+  /** The data of a request that must succeed; fails the test with the errors otherwise. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async ok<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const result = await this.gql<T>(query, variables);
+    if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data;
+  }
+
+  as(token: string): Client {
+    return new Client(this.url, token);
+  }
+}
+
+export class TestStack {
+  readonly anonymous: Client;
+  private adminClient: Client | undefined;
+
+  constructor(readonly stack: Stack) {
+    this.anonymous = new Client(stack.url);
+  }
+
+  get url(): string {
+    return this.stack.url;
+  }
+
+  get rootOrganizationId(): string {
+    return this.stack.bootstrap.rootOrganizationId;
+  }
+
+  async requestToken(form: Record<string, string>, basic?: { id: string; secret: string }): Promise<TokenResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (basic) headers.authorization = `Basic ${Buffer.from(`${basic.id}:${basic.secret}`).toString('base64')}`;
+    const response = await fetch(`${this.url}/oauth/token`, { method: 'POST', headers, body: new URLSearchParams(form) });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  async clientCredentialsToken(clientId: string, clientSecret: string): Promise<string> {
+    const response = await this.requestToken({ grant_type: 'client_credentials' }, { id: clientId, secret: clientSecret });
+    if (response.status !== 200) throw new Error(`token request failed: ${JSON.stringify(response.body)}`);
+    return response.body.access_token as string;
+  }
+
+  /** The bootstrap platform admin. */
+  async admin(): Promise<Client> {
+    this.adminClient ??= new Client(this.url, await this.clientCredentialsToken(inject('bootstrapClientId'), inject('bootstrapClientSecret')));
+    return this.adminClient;
+  }
+
+  /** A fresh root organization (with an optional tree under it), so each test owns its world. */
+  async createOrganization(name: string, parentId: string | null = null, extra: Record<string, unknown> = {}): Promise<{ id: string; label: string }> {
+    const admin = await this.admin();
+    const data = await admin.ok(
+      `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id label } }`,
+      { input: { name, parentId, ...extra } },
+    );
+    return data.createOrganization;
+  }
+
+  /** A service account in `organizationId` holding `roleKey` there (none when null), and a client acting as it. */
+  async principal(organizationId: string, roleKey: string | null, roleOrganizationId = organizationId): Promise<{ id: string; client: Client; clientId: string; clientSecret: string }> {
+    const admin = await this.admin();
+    const created = await admin.ok(
+      `mutation($org: ID!) {
+         createServiceAccount(organizationId: $org, input: { name: "test principal" }) { id }
+       }`,
+      { org: organizationId },
+    );
+    const id = created.createServiceAccount.id as string;
+    const credential = await admin.ok(
+      `mutation($id: ID!) { createServiceAccountCredential(serviceAccountId: $id, input: {}) { clientSecret credential { clientId } } }`,
+      { id },
+    );
+    if (roleKey) {
+      await admin.ok(
+        `mutation($input: AssignRoleInput!) { assignRole(input: $input) { id } }`,
+        { input: { principalId: id, roleKey, organizationId: roleOrganizationId } },
+      );
+    }
+    const clientId = credential.createServiceAccountCredential.credential.clientId as string;
+    const clientSecret = credential.createServiceAccountCredential.clientSecret as string;
+    return { id, clientId, clientSecret, client: new Client(this.url, await this.clientCredentialsToken(clientId, clientSecret)) };
+  }
+
+  stop(): Promise<void> {
+    return this.stack.stop();
+  }
+}
+
+export async function startTestStack(options: { tokenTtlSeconds?: number } = {}): Promise<TestStack> {
+  const embedded = inject('embedded');
+  const stack = await startStack({
+    databaseUrl: inject('databaseUrl'),
+    poolMax: embedded ? 1 : 4,
+    shareConnection: embedded,
+    tokenTtlSeconds: options.tokenTtlSeconds,
+    bootstrap: { clientId: inject('bootstrapClientId'), clientSecret: inject('bootstrapClientSecret') },
+  });
+  return new TestStack(stack);
+}
+
+/** A random suffix for names that must not collide with other tests' data. */
+export const unique = (prefix: string) => `${prefix} ${Math.random().toString(36).slice(2, 10)}`;

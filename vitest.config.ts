@@ -1,0 +1,21 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+// On the embedded PGlite (one backend) files run one after another; a real server takes them in parallel.
+const onServer = Boolean(process.env.DATABASE_URL);
+
+export default defineConfig({
+  resolve: {
+    // One graphql module for everything, or vitest may load a second copy ("another module or realm").
+    alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }],
+  },
+  test: {
+    include: ['test/**/*.test.ts', 'subgraphs/**/*.test.ts', 'gateway/**/*.test.ts', 'scripts/**/*.test.ts'],
+    globalSetup: ['test/harness/global-setup.ts'],
+    fileParallelism: onServer,
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    benchmark: { include: ['test/bench/**/*.bench.ts'] },
+  },
+});
