@@ -36,6 +36,9 @@ export interface RunningGateway {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  // @apollo/gateway otherwise reports anonymous metrics to Apollo's cloud and probes cloud
+  // metadata endpoints at start: an identity service sends nothing anywhere unless asked to.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const supergraphSdl = options.supergraphSdl ?? (await readFile(SUPERGRAPH_PATH, 'utf8'));
   const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl });
   const urls: Record<string, string> = options.subgraphs;

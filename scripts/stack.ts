@@ -42,6 +42,8 @@ export interface Databases {
 export interface Stack {
   url: string;
   issuer: string;
+  /** The gateway's credential towards the subgraphs (tests use it to play the gateway). */
+  internalSecret: string;
   gateway: RunningGateway;
   subgraphs: { organizations: RunningSubgraph; identities: RunningSubgraph; access: RunningSubgraph };
   databases: Databases;
@@ -109,6 +111,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     await migrateAll(databases);
     const bootstrap = await bootstrapInstallation(databases, options.bootstrap);
+    const internalSecret = options.internalSecret ?? randomSecret();
     const config = (identitiesUrl: string): CommonConfig => ({
       databaseUrl: options.databaseUrl,
       poolMax: options.poolMax,
@@ -117,7 +120,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       jwksUrl: `${identitiesUrl}/.well-known/jwks.json`,
       internalSecret,
     });
-    const internalSecret = options.internalSecret ?? randomSecret();
     const tokenTtlSeconds = options.tokenTtlSeconds ?? 900;
     // identities first: the others fetch its keys.
     const identities = await startIdentities({
@@ -146,6 +148,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       url: gateway.url,
       issuer,
+      internalSecret,
       gateway,
       subgraphs: { organizations, identities, access },
       databases,

@@ -63,6 +63,8 @@ export function connectionLoader<T extends object>(
   columns: string[],
   keyOf: (node: T) => SortKey,
   source: (keys: readonly string[]) => { sql: string; params: unknown[] },
+  /** Sees every node loaded, e.g. to prime other loaders with what the rows already tell. */
+  onNodes?: (nodes: T[]) => void,
 ): DataLoader<string, Connection<T>> {
   const page = pageRequest(args, columns.length);
   return loader(ctx, `${name}:${JSON.stringify(args)}`, () =>
@@ -72,6 +74,7 @@ export function connectionLoader<T extends object>(
       return keys.map((key) => {
         const { rows, total } = pages.get(key)!;
         const nodes = rows.map((row) => ctx.em.map(entity, row as never));
+        onNodes?.(nodes);
         return toConnection(nodes, page, total, keyOf);
       });
     }),

@@ -4,7 +4,7 @@ import { sql } from '../db/orm.js';
 import type { Principal } from '../auth/tokens.js';
 import { builtinRole, type Permission, type Scope } from './catalog.js';
 
-/** One role assignment as it bears on a decision. */
+/** One role assignment of the caller, as it bears on decisions. */
 export interface Grant {
   assignmentId: string;
   roleKey: string;
@@ -14,21 +14,10 @@ export interface Grant {
   permissions: ReadonlySet<Permission>;
 }
 
-/** An organization as the decision point sees it: its ancestry and the caller's grants that reach it. */
-export interface OrganizationAccess {
-  organizationId: string;
-  /** Ancestor ids, root first, without the organization itself. */
-  path: string[];
-  /** Assignments on the organization or an ancestor (platform grants excluded). */
-  grants: Grant[];
-}
-
-interface GrantRow {
-  target_id: string | null;
-  path: string[] | null;
-  assignment_id: string | null;
-  role_key: string | null;
-  scope: Scope | null;
+interface AssignmentRow {
+  id: string;
+  role_key: string;
+  scope: Scope;
   organization_id: string | null;
   tenant_id: string | null;
 }
@@ -37,110 +26,90 @@ function permissionsOf(roleKey: string): ReadonlySet<Permission> {
   return new Set(builtinRole(roleKey)?.permissions ?? []);
 }
 
-function toGrant(row: GrantRow): Grant {
-  return {
-    assignmentId: row.assignment_id!,
-    roleKey: row.role_key!,
-    scope: row.scope!,
-    organizationId: row.organization_id,
-    tenantId: row.tenant_id,
-    permissions: permissionsOf(row.role_key!),
-  };
-}
-
 /**
- * The authorization decision point: one per request, read-only. Every question about an
- * organization goes through one DataLoader, so a request that touches 2 or 200
- * organizations costs the same single statement per batch: the caller's assignments on
- * each organization's ancestry (joined from the organizations schema) plus its
- * platform-wide assignments.
+ * The authorization decision point: one per request, read-only. A decision needs two facts:
+ * the caller's assignments (read once per request) and the ancestry of the organization in
+ * question (batched through one DataLoader, and primed for free by loaders that already
+ * read organization rows). So a request touching 2 or 200 organizations costs the same
+ * statements, and a nested list costs nothing beyond the rows it loads anyway.
  */
 export class DecisionPoint {
-  private platformGrants: Grant[] = [];
-  private readonly access: DataLoader<string, OrganizationAccess | null>;
-  private platformLoaded: Promise<void> | undefined;
+  private assignments: Promise<Grant[]> | undefined;
+  private readonly paths: DataLoader<string, string[] | null>;
 
   constructor(
     private readonly em: EntityManager,
     readonly principal: Principal | null,
   ) {
-    this.access = new DataLoader((ids) => this.loadAccess(ids), { maxBatchSize: 1000 });
-  }
-
-  private async loadAccess(ids: readonly string[]): Promise<(OrganizationAccess | null)[]> {
-    const principalId = this.principal?.id ?? null;
-    const rows = await sql<GrantRow>(
-      this.em,
-      `select t.id as target_id, t.path, ra.id as assignment_id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id
-         from unnest(?::uuid[]) as q(id)
-         join organizations.organization t on t.id = q.id
-         left join access.role_assignment ra
-           on ra.principal_id = ?::uuid and ra.tenant_id is null and ra.organization_id = any(t.path || t.id)
-       union all
-       select null, null, ra.id, ra.role_key, ra.scope, null, null
-         from access.role_assignment ra
-        where ra.principal_id = ?::uuid and ra.scope = 'PLATFORM'`,
-      [ids, principalId, principalId],
+    this.paths = new DataLoader(
+      async (ids) => {
+        const rows = await sql<{ id: string; path: string[] }>(this.em, `select id, path from organizations.organization where id = any(?::uuid[])`, [ids]);
+        const byId = new Map(rows.map((r) => [r.id, r.path]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      { maxBatchSize: 1000 },
     );
-    const byId = new Map<string, OrganizationAccess>();
-    const platform: Grant[] = [];
-    for (const row of rows) {
-      if (row.target_id === null) {
-        platform.push(toGrant(row));
-        continue;
-      }
-      let entry = byId.get(row.target_id);
-      if (!entry) {
-        entry = { organizationId: row.target_id, path: row.path ?? [], grants: [] };
-        byId.set(row.target_id, entry);
-      }
-      if (row.assignment_id) entry.grants.push(toGrant(row));
-    }
-    this.platformGrants = platform;
-    return ids.map((id) => byId.get(id) ?? null);
   }
 
-  private async ensurePlatformGrants(): Promise<void> {
-    // The platform grants ride along with every organization batch; a request that asks
-    // only platform questions loads them with an empty batch.
-    this.platformLoaded ??= this.loadAccess([]).then(() => undefined);
-    await this.platformLoaded;
+  /** Tells the decision point an organization's ancestry that a loader has just read. */
+  prime(organizationId: string, path: string[]): void {
+    this.paths.prime(organizationId, path);
   }
 
-  get authenticated(): boolean {
-    return this.principal !== null;
+  /** Ancestor ids (root first) of an organization, or null when it does not exist. */
+  ancestry(organizationId: string): Promise<string[] | null> {
+    return this.paths.load(organizationId);
+  }
+
+  /** Every assignment the caller holds, on any scope. */
+  grants(): Promise<Grant[]> {
+    if (!this.principal) return Promise.resolve([]);
+    this.assignments ??= sql<AssignmentRow>(
+      this.em,
+      `select id, role_key, scope, organization_id, tenant_id from access.role_assignment where principal_id = ?::uuid`,
+      [this.principal.id],
+    ).then((rows) =>
+      rows.map((row) => ({
+        assignmentId: row.id,
+        roleKey: row.role_key,
+        scope: row.scope,
+        organizationId: row.organization_id,
+        tenantId: row.tenant_id,
+        permissions: permissionsOf(row.role_key),
+      })),
+    );
+    return this.assignments;
   }
 
   async platformPermissions(): Promise<Set<Permission>> {
-    if (!this.principal) return new Set();
-    await this.ensurePlatformGrants();
     const result = new Set<Permission>();
-    for (const grant of this.platformGrants) for (const p of grant.permissions) result.add(p);
+    if (this.principal?.organizationId) return result;
+    for (const grant of await this.grants()) if (grant.scope === 'PLATFORM') for (const p of grant.permissions) result.add(p);
     return result;
   }
 
   async isPlatformAdmin(): Promise<boolean> {
-    if (!this.principal || this.principal.organizationId) return false;
-    await this.ensurePlatformGrants();
-    return this.platformGrants.some((g) => g.roleKey === 'platform_admin');
+    if (this.principal?.organizationId) return false;
+    return (await this.grants()).some((g) => g.roleKey === 'platform_admin');
   }
 
-  /** Ancestry and grants for an organization; null when it does not exist. */
-  organization(id: string): Promise<OrganizationAccess | null> {
-    return this.access.load(id);
+  /** The caller's grants that reach an organization: on it, on an ancestor, or platform-wide. */
+  async grantsOn(organizationId: string): Promise<Grant[]> {
+    if (!this.principal) return [];
+    const path = await this.paths.load(organizationId);
+    if (!path) return [];
+    // A token exchanged for one organization acts only inside that organization's subtree.
+    const scopedTo = this.principal.organizationId;
+    if (scopedTo && scopedTo !== organizationId && !path.includes(scopedTo)) return [];
+    return (await this.grants()).filter(
+      (g) => (g.scope === 'PLATFORM' && !scopedTo) || (g.scope === 'ORGANIZATION' && (g.organizationId === organizationId || path.includes(g.organizationId!))),
+    );
   }
 
   /** Every permission the caller holds on an organization, inherited ones included. */
   async permissionsOn(organizationId: string): Promise<Set<Permission>> {
     const result = new Set<Permission>();
-    if (!this.principal) return result;
-    const access = await this.access.load(organizationId);
-    if (!access) return result;
-    // A token exchanged for one organization acts only inside that organization's subtree.
-    const scopedTo = this.principal.organizationId;
-    if (scopedTo && scopedTo !== organizationId && !access.path.includes(scopedTo)) return result;
-    await this.ensurePlatformGrants();
-    for (const grant of [...this.platformGrants, ...access.grants]) for (const p of grant.permissions) result.add(p);
+    for (const grant of await this.grantsOn(organizationId)) for (const p of grant.permissions) result.add(p);
     return result;
   }
 
@@ -149,7 +118,6 @@ export class DecisionPoint {
   }
 
   async canOnPlatform(permission: Permission): Promise<boolean> {
-    if (this.principal?.organizationId) return false;
     return (await this.platformPermissions()).has(permission);
   }
 
@@ -159,14 +127,13 @@ export class DecisionPoint {
    */
   async readableRoots(): Promise<string[] | null> {
     if (!this.principal) return [];
-    if (this.principal.organizationId) return [this.principal.organizationId];
     if ((await this.platformPermissions()).has('organization:read')) return null;
-    const rows = await sql<{ organization_id: string; role_key: string }>(
-      this.em,
-      `select organization_id, role_key from access.role_assignment
-        where principal_id = ?::uuid and scope = 'ORGANIZATION'`,
-      [this.principal.id],
-    );
-    return [...new Set(rows.filter((r) => permissionsOf(r.role_key).has('organization:read')).map((r) => r.organization_id))];
+    const roots = (await this.grants())
+      .filter((g) => g.scope === 'ORGANIZATION' && g.permissions.has('organization:read'))
+      .map((g) => g.organizationId!);
+    const scopedTo = this.principal.organizationId;
+    if (!scopedTo) return [...new Set(roots)];
+    // Scoped token: its organization's subtree, as far as the grants reach into it.
+    return (await this.can('organization:read', scopedTo)) ? [scopedTo] : [];
   }
 }

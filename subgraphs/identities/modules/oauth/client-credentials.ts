@@ -14,7 +14,7 @@ const UNKNOWN_CLIENT_HASH = hashSecret('unknown-client');
 
 /** The service account behind a client id and secret, or null; records when the credential was used. */
 export async function authenticateClient(em: EntityManager, clientId: string, clientSecret: string): Promise<AuthenticatedClient | null> {
-  const [row] = await sql<{ id: string; secret_hash: string; expires_at: Date | null; service_account_id: string; organization_id: string }>(
+  const [row] = await sql<{ id: string; secret_hash: string; expires_at: string | null; service_account_id: string; organization_id: string }>(
     em,
     `select c.id, c.secret_hash, c.expires_at, s.id as service_account_id, s.organization_id
        from identities.service_account_credential c
@@ -24,7 +24,8 @@ export async function authenticateClient(em: EntityManager, clientId: string, cl
   );
   const matches = secretMatches(clientSecret, row?.secret_hash ?? UNKNOWN_CLIENT_HASH);
   if (!row || !matches) return null;
-  if (row.expires_at && row.expires_at.getTime() <= Date.now()) return null;
+  // Raw rows keep timestamps as text (the ORM's type parsers), hence the Date.
+  if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now()) return null;
   await sql(em, `update identities.service_account_credential set last_used_at = now() where id = ?`, [row.id]);
   return { credentialId: row.id, clientId, serviceAccountId: row.service_account_id, organizationId: row.organization_id };
 }

@@ -8,6 +8,8 @@ import type { TokenIssuer } from './issuer.js';
 import type { KeyStore } from './keys.js';
 
 const FORM_LIMIT = 64 * 1024;
+/** Grants this server offers; the library knows more (password, ...) that we never enable. */
+const GRANT_TYPES = ['client_credentials'];
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 export interface OAuthDependencies {
@@ -44,6 +46,9 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
   }
   const form = parseForm(await readBody(req, FORM_LIMIT));
   if (typeof form === 'string') return oauthError(res, 400, 'invalid_request', `Parameter ${form} is repeated`);
+  if (form.grant_type && !GRANT_TYPES.includes(form.grant_type)) {
+    return oauthError(res, 400, 'unsupported_grant_type', `Supported grant types: ${GRANT_TYPES.join(', ')}`);
+  }
 
   const em = deps.db.orm.em.fork();
   const expiries = new Map<string, Date>();
@@ -77,11 +82,14 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     if (error.name === 'server_error') console.error('token endpoint failed', error);
+    // Some refusals (content type, method) are thrown before the library fills the response.
+    const challenge = response.get('WWW-Authenticate') as string | undefined;
+    return sendJson(res, error.code, { error: error.name, error_description: error.message }, {
+      ...NO_STORE,
+      ...(challenge ? { 'www-authenticate': challenge } : {}),
+    });
   }
-  const headers: Record<string, string> = { ...NO_STORE };
-  for (const [key, value] of Object.entries(response.headers ?? {})) if (key.toLowerCase() !== 'cache-control') headers[key.toLowerCase()] = String(value);
-  delete headers['content-type'];
-  sendJson(res, response.status ?? 200, response.body ?? {}, headers);
+  sendJson(res, 200, response.body, NO_STORE);
 }
 
 export function metadata(issuer: string) {
@@ -89,7 +97,7 @@ export function metadata(issuer: string) {
     issuer,
     token_endpoint: `${issuer}/oauth/token`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
-    grant_types_supported: ['client_credentials'],
+    grant_types_supported: GRANT_TYPES,
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     response_types_supported: [],
     token_endpoint_auth_signing_alg_values_supported: ACCESS_TOKEN_ALGORITHMS,

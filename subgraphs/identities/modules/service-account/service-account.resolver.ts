@@ -58,7 +58,7 @@ export class ServiceAccountResolver {
 
 @Resolver(() => OrganizationRef)
 export class OrganizationServiceAccountsResolver {
-  @FieldResolver(() => ServiceAccountConnection)
+  @FieldResolver(() => ServiceAccountConnection, { nullable: true, description: 'Null (with FORBIDDEN) without service_account:read' })
   serviceAccounts(@Root() organization: OrganizationRef, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: SubgraphContext) {
     return serviceAccountsOf(ctx, args).load(organization.id);
   }

@@ -12,10 +12,24 @@ export const descendantKey = (o: Organization) => [o.depth, o.label, o.id];
 
 type Row = Record<string, unknown>;
 
+/**
+ * Whatever loaded organization rows primes the by-id loader (a `parent` already read costs
+ * nothing) and the decision point (rows carry their ancestry, so checks on them cost no query).
+ */
+export function primeDecisions(ctx: SubgraphContext, organizations: Organization[]): Organization[] {
+  const byId = organizationById(ctx);
+  for (const organization of organizations) {
+    ctx.authz.prime(organization.id, organization.path);
+    byId.prime(organization.id, organization);
+  }
+  return organizations;
+}
+
 export function organizationById(ctx: SubgraphContext): DataLoader<string, Organization | null> {
   return loader(ctx, 'organization.byId', () =>
     new DataLoader<string, Organization | null>(async (ids) => {
       const found = await ctx.em.find(Organization, { id: { $in: [...ids] } });
+      for (const organization of found) ctx.authz.prime(organization.id, organization.path);
       const byId = new Map(found.map((o) => [o.id, o]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
@@ -37,6 +51,7 @@ export function ancestorsOf(ctx: SubgraphContext): DataLoader<string, Organizati
       );
       const byId = new Map<string, Organization[]>(ids.map((id) => [id, []]));
       for (const { partition_key, ...row } of rows) byId.get(partition_key)!.push(ctx.em.map(Organization, row));
+      for (const ancestors of byId.values()) primeDecisions(ctx, ancestors);
       return ids.map((id) => byId.get(id)!);
     }),
   );
@@ -46,7 +61,7 @@ export function childrenOf(ctx: SubgraphContext, args: ConnectionArgs) {
   return connectionLoader(ctx, Organization, 'organization.children', args, ORGANIZATION_ORDER, organizationKey, (keys) => ({
     sql: `select o.*, o.parent_id as partition_key from organizations.organization o where o.parent_id = any(?::uuid[])`,
     params: [keys],
-  }));
+  }), (nodes) => primeDecisions(ctx, nodes));
 }
 
 export function descendantsOf(ctx: SubgraphContext, args: ConnectionArgs & { maxDepth?: number | null }) {
@@ -58,5 +73,5 @@ export function descendantsOf(ctx: SubgraphContext, args: ConnectionArgs & { max
             join organizations.organization o on b.root = any(o.path)
            where ?::int is null or o.depth - array_position(o.path, b.root) + 1 <= ?::int`,
     params: [keys, maxDepth, maxDepth],
-  }));
+  }), (nodes) => primeDecisions(ctx, nodes));
 }

@@ -6,7 +6,7 @@ import { isUuid, parseId, parseOptionalId } from '../../../common/ids.js';
 import { connectionType, ConnectionArgs, keysetSql, pageRequest, toConnection, type Connection } from '../../../common/pagination.js';
 import { Organization } from './organization.entity.js';
 import { CreateOrganizationInput, DescendantsArgs, OrganizationsArgs, UpdateOrganizationInput } from './organization.input.js';
-import { ancestorsOf, childrenOf, descendantsOf, organizationById, organizationKey, ORGANIZATION_ORDER } from './organization.loaders.js';
+import { ancestorsOf, childrenOf, descendantsOf, organizationById, organizationKey, ORGANIZATION_ORDER, primeDecisions } from './organization.loaders.js';
 import * as service from './organization.service.js';
 
 export const OrganizationConnection = connectionType(Organization, 'Organization');
@@ -45,7 +45,7 @@ export class OrganizationResolver {
       ]),
       sql<{ n: number }>(ctx.em, `select count(*)::int as n from organizations.organization o where ${filter}`, filterParams),
     ]);
-    return toConnection(rows.map((r) => ctx.em.map(Organization, r)), page, count!.n, organizationKey);
+    return toConnection(primeDecisions(ctx, rows.map((r) => ctx.em.map(Organization, r))), page, count!.n, organizationKey);
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'Null for a root, and when the caller may not see the parent' })

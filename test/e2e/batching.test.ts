@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../subgraphs/common/db/orm.js';
+import { newId } from '../../subgraphs/common/ids.js';
+import { startTestStack, unique, type TestStack } from '../harness/stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => stack?.stop());
+
+/**
+ * Inserts a tree of `count` organizations under a new root, breadth first, `fanOut` children
+ * each, at most `levels` levels below the root, in one statement (a fixture, not the API).
+ */
+async function seedTree(count: number, fanOut: number, levels: number): Promise<string> {
+  const root = await stack.createOrganization(unique('Batch root'));
+  const rows: { id: string; parentId: string; path: string[]; label: string }[] = [];
+  let frontier = [{ id: root.id, path: [] as string[] }];
+  for (let depth = 1; depth <= levels && rows.length < count; depth++) {
+    const next: typeof frontier = [];
+    for (const parent of frontier) {
+      for (let i = 0; i < fanOut && rows.length < count; i++) {
+        const node = { id: newId(), parentId: parent.id, path: [...parent.path, parent.id], label: `n${depth}-${i}` };
+        rows.push(node);
+        next.push(node);
+      }
+    }
+    frontier = next;
+  }
+  const em = stack.stack.databases.organizations.orm.em.fork();
+  await sql(
+    em,
+    `insert into organizations.organization (id, parent_id, path, depth, name, label)
+     select r.id, r.parent_id, array(select jsonb_array_elements_text(r.path)::uuid), jsonb_array_length(r.path), r.label, r.label
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, parent_id uuid, path jsonb, label text)`,
+    [JSON.stringify(rows.map((r) => ({ id: r.id, parent_id: r.parentId, path: r.path, label: r.label })))],
+  );
+  return root.id;
+}
+
+const NESTED_CHILDREN = `query($id: ID!) {
+  organization(id: $id) { id name
+    children(first: 100) { totalCount edges { node { id name depth
+      children(first: 100) { totalCount edges { node { id name depth
+        children(first: 100) { totalCount edges { node { id name depth
+          children(first: 100) { totalCount edges { node { id name depth
+            children(first: 100) { totalCount edges { node { id name depth parent { id } } } }
+          } } }
+        } } }
+      } } }
+    } } }
+  }
+}`;
+
+function countNodes(connection: { edges: { node: { children?: unknown } }[] }): number {
+  return connection.edges.reduce((sum, { node }) => sum + 1 + (node.children ? countNodes(node.children as never) : 0), 0);
+}
+
+async function statementsFor(query: string, variables: Record<string, unknown>) {
+  const admin = await stack.admin();
+  const database = stack.stack.databases.organizations;
+  const before = database.statements;
+  const data = await admin.ok(query, variables);
+  return { data, statements: database.statements - before };
+}
+
+describe('batching', () => {
+  it('nested children cost statements per level, not per organization', async () => {
+    const big = await seedTree(1000, 4, 5);
+    const small = await seedTree(5, 1, 5);
+
+    const large = await statementsFor(NESTED_CHILDREN, { id: big });
+    const tiny = await statementsFor(NESTED_CHILDREN, { id: small });
+
+    expect(countNodes(large.data.organization.children)).toBe(1000);
+    expect(countNodes(tiny.data.organization.children)).toBe(5);
+    // One statement per level of `children` plus a constant (the organization, the caller's grants).
+    expect(large.statements).toBe(tiny.statements);
+    expect(large.statements).toBeLessThanOrEqual(5 + 3);
+    console.log(`nested children, 5 levels: ${large.statements} statements for 1,000 organizations, ${tiny.statements} for a chain of 5`);
+  });
+
+  it('ancestors of any organization is one statement', async () => {
+    const root = await seedTree(40, 2, 5);
+    const admin = await stack.admin();
+    const leaf = await admin.ok(`query($id: ID!) { organization(id: $id) { descendants(first: 100) { edges { node { id depth } } } } }`, { id: root });
+    const deep = leaf.organization.descendants.edges.at(-1).node;
+    expect(deep.depth).toBe(5);
+
+    const withoutAncestors = await statementsFor(`query($id: ID!) { organization(id: $id) { id } }`, { id: deep.id });
+    const withAncestors = await statementsFor(`query($id: ID!) { organization(id: $id) { id ancestors { id depth name } } }`, { id: deep.id });
+    expect(withAncestors.data.organization.ancestors.map((a: { depth: number }) => a.depth)).toEqual([0, 1, 2, 3, 4]);
+    expect(withAncestors.statements - withoutAncestors.statements).toBe(1);
+  });
+
+  it('permissions of 200 organizations cost the same statements as of 2', async () => {
+    const wide = await seedTree(200, 200, 1);
+    const narrow = await seedTree(2, 2, 1);
+    const query = `query($id: ID!) { organization(id: $id) { children(first: 100) { edges { node { id permissions { action allowed } } } } } }`;
+    const admin = await stack.admin();
+    const count = async (id: string) => {
+      const before = stack.stack.databases.access.statements + stack.stack.databases.organizations.statements;
+      const data = await admin.ok(query, { id });
+      return { data, statements: stack.stack.databases.access.statements + stack.stack.databases.organizations.statements - before };
+    };
+    const many = await count(wide);
+    const few = await count(narrow);
+    expect(many.data.organization.children.edges).toHaveLength(100);
+    expect(many.data.organization.children.edges.every((e: { node: { permissions: { allowed: boolean }[] } }) => e.node.permissions.every((p) => p.allowed))).toBe(true);
+    expect(many.statements).toBe(few.statements);
+  });
+});
