@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, unique, type Client, type TestStack } from '../harness/stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => stack?.stop());
+
+/** A three-level tree; the role is held on the top, the checks run on the levels below. */
+async function tree() {
+  const top = await stack.createOrganization(unique('Perm top'));
+  const middle = await stack.createOrganization('Middle', top.id);
+  const leaf = await stack.createOrganization('Leaf', middle.id);
+  return { top, middle, leaf };
+}
+
+type Action = (client: Client, ids: { middle: string; leaf: string }) => Promise<{ errors?: { extensions?: { code?: string } }[] }>;
+
+const actions: Record<string, Action> = {
+  'read a descendant': (c, { leaf }) => c.gql(`query($id: ID!) { organization(id: $id) { id name } }`, { id: leaf }),
+  'update a descendant': (c, { leaf }) => c.gql(`mutation($id: ID!) { updateOrganization(id: $id, input: { name: "Renamed" }) { id } }`, { id: leaf }),
+  'create a child below': (c, { leaf }) =>
+    c.gql(`mutation($p: ID!, $n: String!) { createOrganization(input: { name: $n, parentId: $p }) { id } }`, { p: leaf, n: unique('Child') }),
+  'create a tenant': (c, { middle }) => c.gql(`mutation($o: ID!, $n: String!) { createTenant(organizationId: $o, input: { name: $n }) { id } }`, { o: middle, n: unique('Tenant') }),
+  'list service accounts': (c, { middle }) => c.gql(`query($id: ID!) { organization(id: $id) { serviceAccounts { totalCount } } }`, { id: middle }),
+  'create a service account': (c, { middle }) => c.gql(`mutation($o: ID!) { createServiceAccount(organizationId: $o, input: { name: "bot" }) { id } }`, { o: middle }),
+  'protect a descendant from deletion': (c, { leaf }) => c.gql(`mutation($id: ID!) { setDeleteProtection(id: $id, enabled: false) { id } }`, { id: leaf }),
+};
+
+// What each built-in organization role may do on descendants of the organization it is held on.
+const expectations: Record<string, Record<string, boolean>> = {
+  org_owner: { 'read a descendant': true, 'update a descendant': true, 'create a child below': true, 'create a tenant': true, 'list service accounts': true, 'create a service account': true, 'protect a descendant from deletion': true },
+  org_admin: { 'read a descendant': true, 'update a descendant': true, 'create a child below': true, 'create a tenant': true, 'list service accounts': true, 'create a service account': true, 'protect a descendant from deletion': false },
+  org_member: { 'read a descendant': true, 'update a descendant': false, 'create a child below': false, 'create a tenant': false, 'list service accounts': true, 'create a service account': false, 'protect a descendant from deletion': false },
+  org_viewer: { 'read a descendant': true, 'update a descendant': false, 'create a child below': false, 'create a tenant': false, 'list service accounts': false, 'create a service account': false, 'protect a descendant from deletion': false },
+};
+
+describe('built-in organization roles apply to the organization and every descendant', () => {
+  for (const [role, allowed] of Object.entries(expectations)) {
+    it(`${role}: allowed and denied, two levels below the assignment`, async () => {
+      const { top, middle, leaf } = await tree();
+      const { client } = await stack.principal(top.id, role);
+      for (const [name, action] of Object.entries(actions)) {
+        const result = await action(client, { middle: middle.id, leaf: leaf.id });
+        if (allowed[name]) expect(result.errors, `${role} should ${name}`).toBeUndefined();
+        else expect(result.errors?.[0]?.extensions?.code, `${role} should not ${name}`).toBe('FORBIDDEN');
+      }
+    });
+  }
+
+  it('a role on a descendant grants nothing on its ancestors or siblings (NOT_FOUND, not FORBIDDEN)', async () => {
+    const { top, middle } = await tree();
+    const sibling = await stack.createOrganization('Sibling', top.id);
+    const { client } = await stack.principal(middle.id, 'org_owner');
+    for (const id of [top.id, sibling.id]) {
+      const read = await client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id });
+      expect(read.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const update = await client.gql(`mutation($id: ID!) { updateOrganization(id: $id, input: { name: "x" }) { id } }`, { id });
+      expect(update.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    }
+  });
+
+  it('only the platform creates root organizations', async () => {
+    const { top } = await tree();
+    const { client } = await stack.principal(top.id, 'org_owner');
+    const denied = await client.gql(`mutation { createOrganization(input: { name: "Rogue root" }) { id } }`);
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const admin = await stack.admin();
+    const allowed = await admin.gql(`mutation($n: String!) { createOrganization(input: { name: $n }) { id depth } }`, { n: unique('Root by admin') });
+    expect(allowed.data?.createOrganization.depth).toBe(0);
+  });
+
+  it('no token: UNAUTHENTICATED for queries and mutations', async () => {
+    const { top } = await tree();
+    for (const [query, variables] of [
+      [`query($id: ID!) { organization(id: $id) { id } }`, { id: top.id }],
+      [`mutation($id: ID!) { deleteOrganization(id: $id) }`, { id: top.id }],
+      [`mutation($id: ID!) { createServiceAccount(organizationId: $id, input: { name: "x" }) { id } }`, { id: top.id }],
+      [`{ roles { key } }`, {}],
+    ] as const) {
+      const result = await stack.anonymous.gql(query, variables);
+      expect(result.errors?.[0]?.extensions?.code, query).toBe('UNAUTHENTICATED');
+    }
+  });
+});
+
+describe('assignRole and unassignRole', () => {
+  const assign = `mutation($input: AssignRoleInput!) { assignRole(input: $input) { id role { key scope } organization { id } principal { ... on ServiceAccount { id name } } } }`;
+  const unassign = `mutation($input: UnassignRoleInput!) { unassignRole(input: $input) }`;
+
+  it('assigns, refuses a duplicate with CONFLICT, and the grant works and stops on the very next request', async () => {
+    const { top, leaf } = await tree();
+    const admin = await stack.admin();
+    const subject = await stack.principal(top.id, null);
+    const read = () => subject.client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: leaf.id });
+    expect((await read()).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    const input = { principalId: subject.id, roleKey: 'org_viewer', organizationId: top.id };
+    const assigned = await admin.ok(assign, { input });
+    expect(assigned.assignRole).toMatchObject({ role: { key: 'org_viewer', scope: 'ORGANIZATION' }, organization: { id: top.id }, principal: { id: subject.id, name: 'test principal' } });
+    expect((await read()).errors).toBeUndefined();
+
+    const again = await admin.gql(assign, { input });
+    expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    const removed = await admin.ok(unassign, { input });
+    expect(removed.unassignRole).toBe(assigned.assignRole.id);
+    expect((await read()).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const notHeld = await admin.gql(unassign, { input });
+    expect(notHeld.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+
+  it('refuses unknown roles and scope mismatches with BAD_USER_INPUT on roleKey', async () => {
+    const { top } = await tree();
+    const admin = await stack.admin();
+    const subject = await stack.principal(top.id, null);
+    for (const input of [
+      { principalId: subject.id, roleKey: 'org_superuser', organizationId: top.id },
+      { principalId: subject.id, roleKey: 'platform_admin', organizationId: top.id },
+      { principalId: subject.id, roleKey: 'tenant_admin', organizationId: top.id },
+      { principalId: subject.id, roleKey: 'org_admin' },
+    ]) {
+      const result = await admin.gql(assign, { input });
+      expect(result.errors?.[0]?.extensions, JSON.stringify(input)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'roleKey' });
+    }
+    const unknownPrincipal = await admin.gql(assign, { input: { principalId: '01890a5d-ac96-774b-bcce-b302099a8057', roleKey: 'org_viewer', organizationId: top.id } });
+    expect(unknownPrincipal.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('an admin cannot grant what it does not hold (org_owner), but can grant org_member', async () => {
+    const { top, middle } = await tree();
+    const orgAdmin = await stack.principal(top.id, 'org_admin');
+    const subject = await stack.principal(top.id, null);
+    const escalate = await orgAdmin.client.gql(assign, { input: { principalId: subject.id, roleKey: 'org_owner', organizationId: middle.id } });
+    expect(escalate.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const ok = await orgAdmin.client.gql(assign, { input: { principalId: subject.id, roleKey: 'org_member', organizationId: middle.id } });
+    expect(ok.errors).toBeUndefined();
+    const member = await stack.principal(top.id, 'org_member');
+    const notAllowed = await member.client.gql(assign, { input: { principalId: subject.id, roleKey: 'org_viewer', organizationId: middle.id } });
+    expect(notAllowed.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('keeps the last org_owner of an organization', async () => {
+    const { top } = await tree();
+    const admin = await stack.admin();
+    const first = await stack.principal(top.id, 'org_owner');
+    const second = await stack.principal(top.id, 'org_owner');
+    await admin.ok(unassign, { input: { principalId: second.id, roleKey: 'org_owner', organizationId: top.id } });
+    const last = await admin.gql(unassign, { input: { principalId: first.id, roleKey: 'org_owner', organizationId: top.id } });
+    expect(last.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'LAST_OWNER' });
+    expect((await first.client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: top.id })).errors).toBeUndefined();
+  });
+});
