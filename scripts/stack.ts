@@ -131,10 +131,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     started.push(identities);
     const common = config(identities.url);
-    const organizations = await startOrganizations({ config: common, port: ports.organizations, host, database: databases.organizations });
-    started.push(organizations);
     const access = await startAccess({ config: common, port: ports.access, host, database: databases.access });
     started.push(access);
+    const organizations = await startOrganizations({
+      config: common,
+      port: ports.organizations,
+      host,
+      database: databases.organizations,
+      accessUrl: access.url,
+    });
+    started.push(organizations);
     const gateway = await startGateway({
       port: gatewayPort,
       host,

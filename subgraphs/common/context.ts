@@ -6,12 +6,16 @@ import type { DecisionPoint } from './authz/decision.js';
 export interface SubgraphContext {
   requestId: string;
   principal: Principal | null;
+  /** The caller's bearer token, for the rare call this subgraph makes to another on the caller's behalf. */
+  token: string | undefined;
   /** True only when the request carries the gateway's internal credential. */
   internal: boolean;
   em: EntityManager;
   authz: DecisionPoint;
   /** Per-request memo for DataLoaders: `loader(ctx, key, create)`. */
   loaders: Map<string, unknown>;
+  /** What a subgraph adds for its own resolvers (clients of other subgraphs, for instance). */
+  services: Record<string, unknown>;
 }
 
 /** A per-request loader, created on first use and shared by every resolver of the request. */

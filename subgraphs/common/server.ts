@@ -47,6 +47,8 @@ export interface SubgraphServerOptions {
   /** Routes besides /graphql (the OAuth endpoints of identities, for example). */
   routes?: Route;
   verifier?: TokenVerifier;
+  /** Added to every request's context as `services`. */
+  services?: Record<string, unknown>;
 }
 
 export interface RunningSubgraph {
@@ -79,10 +81,12 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
         return {
           requestId: requestIdOf(req),
           principal,
+          token,
           internal: isInternalCredential(typeof credential === 'string' ? credential : undefined, config.internalSecret),
           em,
           authz: new DecisionPoint(em, principal),
           loaders: new Map(),
+          services: options.services ?? {},
         };
       });
       return true;

@@ -2,9 +2,19 @@ import type { CommonConfig } from '../common/config.js';
 import type { Database } from '../common/db/orm.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openOrganizationsDatabase } from './database.js';
+import { Ownership } from './modules/organization/ownership.js';
 import { buildOrganizationsSchema } from './schema.js';
 
-export async function startOrganizations(options: { config: CommonConfig; port: number; host?: string; database?: Database }): Promise<RunningSubgraph> {
+export interface OrganizationsOptions {
+  config: CommonConfig;
+  port: number;
+  host?: string;
+  database?: Database;
+  /** The access subgraph, where createOrganization's owner gets org_owner. */
+  accessUrl: string;
+}
+
+export async function startOrganizations(options: OrganizationsOptions): Promise<RunningSubgraph> {
   const database = options.database ?? (await openOrganizationsDatabase(options.config.databaseUrl, options.config.poolMax));
   const running = await startSubgraphServer({
     name: 'organizations',
@@ -13,6 +23,7 @@ export async function startOrganizations(options: { config: CommonConfig; port: 
     config: options.config,
     port: options.port,
     host: options.host,
+    services: { ownership: new Ownership(options.accessUrl, options.config.internalSecret) },
   });
   return {
     ...running,

@@ -4,5 +4,10 @@ import { runUntilSignal } from '../common/main.js';
 import { startOrganizations } from './index.js';
 
 runUntilSignal('organizations', () =>
-  startOrganizations({ config: commonConfigFromEnv(), port: envInt('PORT', DEFAULT_PORTS.organizations), host: env('HOST', '0.0.0.0') }),
+  startOrganizations({
+    config: commonConfigFromEnv(),
+    port: envInt('PORT', DEFAULT_PORTS.organizations),
+    host: env('HOST', '0.0.0.0'),
+    accessUrl: env('ACCESS_URL', `http://127.0.0.1:${DEFAULT_PORTS.access}`),
+  }),
 );

@@ -152,3 +152,43 @@ describe('assignRole and unassignRole', () => {
     expect((await first.client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: top.id })).errors).toBeUndefined();
   });
 });
+
+describe('createOrganization with ownerId', () => {
+  const create = `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`;
+  const childCount = async (id: string) =>
+    (await (await stack.admin()).ok(`query($id: ID!) { organization(id: $id) { children { totalCount } } }`, { id })).organization.children.totalCount;
+
+  it('makes the owner org_owner of the new organization in the same call', async () => {
+    const { top } = await tree();
+    const owner = await stack.principal(top.id, null);
+    const admin = await stack.admin();
+    const created = await admin.ok(create, { input: { name: unique('Owned'), parentId: top.id, ownerId: owner.id } });
+    const id = created.createOrganization.id;
+    const permissions = await owner.client.ok(`query($id: ID!) { organization(id: $id) { permissions { action allowed } } }`, { id });
+    expect(permissions.organization.permissions.every((p: { allowed: boolean }) => p.allowed)).toBe(true);
+    // Ownership of the new organization reaches down, never up.
+    const parent = await owner.client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: top.id });
+    expect(parent.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('an unknown owner is BAD_USER_INPUT on ownerId and leaves no organization behind', async () => {
+    const { top } = await tree();
+    const admin = await stack.admin();
+    const before = await childCount(top.id);
+    const result = await admin.gql(create, { input: { name: unique('Orphan'), parentId: top.id, ownerId: '01890a5d-ac96-774b-bcce-b302099a8057' } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ownerId' });
+    expect(await childCount(top.id)).toBe(before);
+    const malformed = await admin.gql(create, { input: { name: unique('Orphan'), parentId: top.id, ownerId: 'nope' } });
+    expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ownerId' });
+    expect(await childCount(top.id)).toBe(before);
+  });
+
+  it('an admin cannot hand out ownership it does not hold: FORBIDDEN, nothing created', async () => {
+    const { top } = await tree();
+    const orgAdmin = await stack.principal(top.id, 'org_admin');
+    const before = await childCount(top.id);
+    const result = await orgAdmin.client.gql(create, { input: { name: unique('Escalated'), parentId: top.id, ownerId: orgAdmin.id } });
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await childCount(top.id)).toBe(before);
+  });
+});

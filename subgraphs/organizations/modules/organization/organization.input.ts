@@ -14,6 +14,9 @@ export class CreateOrganizationInput {
 
   @Field(() => String, { nullable: true })
   vat?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'A user or service account that becomes org_owner of the new organization' })
+  ownerId?: string | null;
 }
 
 @InputType()

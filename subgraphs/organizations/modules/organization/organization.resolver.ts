@@ -8,6 +8,7 @@ import { Organization } from './organization.entity.js';
 import { CreateOrganizationInput, DescendantsArgs, OrganizationsArgs, UpdateOrganizationInput } from './organization.input.js';
 import { ancestorsOf, childrenOf, descendantsOf, organizationById, organizationKey, ORGANIZATION_ORDER, primeDecisions } from './organization.loaders.js';
 import * as service from './organization.service.js';
+import { ownership } from './ownership.js';
 
 export const OrganizationConnection = connectionType(Organization, 'Organization');
 
@@ -71,8 +72,19 @@ export class OrganizationResolver {
   }
 
   @Mutation(() => Organization)
-  createOrganization(@Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: SubgraphContext) {
-    return service.createOrganization(ctx.em, input);
+  async createOrganization(@Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: SubgraphContext) {
+    const ownerId = parseOptionalId(input.ownerId, 'ownerId');
+    const organization = await service.createOrganization(ctx.em, input);
+    if (ownerId) {
+      try {
+        await ownership(ctx).grantOwner(ctx, organization.id, ownerId);
+      } catch (error) {
+        // Nothing can hang below an organization this young: taking it back leaves no trace.
+        await service.deleteOrganization(ctx.em.fork(), organization.id);
+        throw error;
+      }
+    }
+    return organization;
   }
 
   @Mutation(() => Organization)
