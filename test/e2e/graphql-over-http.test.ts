@@ -1,0 +1,27 @@
+import { auditServer } from 'graphql-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../harness/stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => stack?.stop());
+
+describe('GraphQL over HTTP', () => {
+  it('the gateway passes every MUST of the graphql-http audit', async () => {
+    const admin = await stack.admin();
+    const results = await auditServer({
+      url: `${stack.url}/graphql`,
+      fetchFn: (input: RequestInfo | URL, init?: RequestInit) =>
+        fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), authorization: `Bearer ${admin.token}` } }),
+    });
+    const failedMusts = results.filter((r) => r.status !== 'ok' && r.name.startsWith('MUST'));
+    expect(failedMusts.map((r) => `${r.name}: ${r.status === 'ok' ? '' : r.reason}`)).toEqual([]);
+    const counts = (level: string) => {
+      const all = results.filter((r) => r.name.startsWith(level));
+      return `${all.filter((r) => r.status === 'ok').length}/${all.length}`;
+    };
+    console.log(`graphql-http audit: MUST ${counts('MUST')}, SHOULD ${counts('SHOULD')}, MAY ${counts('MAY')}`);
+  });
+});
