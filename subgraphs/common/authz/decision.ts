@@ -66,7 +66,12 @@ export class DecisionPoint {
     if (!this.principal) return Promise.resolve([]);
     this.assignments ??= sql<AssignmentRow>(
       this.em,
-      `select id, role_key, scope, organization_id, tenant_id from access.role_assignment where principal_id = ?::uuid`,
+      // A deleted service account's tokens live until they expire; its grants end with it.
+      `select ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id
+         from access.role_assignment ra
+        where ra.principal_id = ?::uuid
+          and (ra.principal_type <> 'service_account'
+               or exists (select 1 from identities.service_account s where s.id = ra.principal_id))`,
       [this.principal.id],
     ).then((rows) =>
       rows.map((row) => ({
