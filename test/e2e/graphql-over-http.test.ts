@@ -13,7 +13,7 @@ describe('GraphQL over HTTP', () => {
     const admin = await stack.admin();
     const results = await auditServer({
       url: `${stack.url}/graphql`,
-      fetchFn: (input: RequestInfo | URL, init?: RequestInit) =>
+      fetchFn: (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
         fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), authorization: `Bearer ${admin.token}` } }),
     });
     const failedMusts = results.filter((r) => r.status !== 'ok' && r.name.startsWith('MUST'));

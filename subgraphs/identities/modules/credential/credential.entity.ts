@@ -1,16 +1,10 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
-import { newId } from '../../../common/ids.js';
+import { Entity, Property } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../../common/db/base-entity.js';
 
 @Entity({ schema: 'identities', tableName: 'service_account_credential' })
 @ObjectType('ServiceAccountCredential', { description: 'A client id and secret of a service account, for the client_credentials grant' })
-export class ServiceAccountCredential {
-  [OptionalProps]?: 'name' | 'description' | 'lastUsedAt' | 'expiresAt' | 'createdAt' | 'updatedAt';
-
-  @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
-  id: string = newId();
-
+export class ServiceAccountCredential extends BaseEntity<'name' | 'description' | 'lastUsedAt' | 'expiresAt'> {
   @Property({ type: 'uuid' })
   serviceAccountId!: string;
 
@@ -37,13 +31,6 @@ export class ServiceAccountCredential {
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   @Field(() => Date, { nullable: true })
   expiresAt: Date | null = null;
-
-  @Property({ type: 'Date', columnType: 'timestamptz' })
-  @Field(() => Date)
-  createdAt: Date = new Date();
-
-  @Property({ type: 'Date', columnType: 'timestamptz', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }
 
 @ObjectType('ServiceAccountCredentialWithSecret', { description: 'Returned only by the mutation that creates or rotates the secret' })

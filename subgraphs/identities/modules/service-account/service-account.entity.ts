@@ -1,17 +1,11 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { newId } from '../../../common/ids.js';
+import { Entity, Property } from '@mikro-orm/core';
+import { Directive, Field, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../../common/db/base-entity.js';
 
 @Entity({ schema: 'identities', tableName: 'service_account' })
 @ObjectType('ServiceAccount', { description: 'A non-human principal of an organization; it authenticates with client credentials' })
 @Directive('@key(fields: "id")')
-export class ServiceAccount {
-  [OptionalProps]?: 'description' | 'bootstrap' | 'createdAt' | 'updatedAt';
-
-  @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
-  id: string = newId();
-
+export class ServiceAccount extends BaseEntity<'description' | 'bootstrap'> {
   @Property({ type: 'uuid' })
   organizationId!: string;
 
@@ -26,12 +20,4 @@ export class ServiceAccount {
   /** The installation's first administrator, created on an empty database. */
   @Property({ type: 'boolean' })
   bootstrap = false;
-
-  @Property({ type: 'Date', columnType: 'timestamptz' })
-  @Field(() => Date)
-  createdAt: Date = new Date();
-
-  @Property({ type: 'Date', columnType: 'timestamptz', onUpdate: () => new Date() })
-  @Field(() => Date)
-  updatedAt: Date = new Date();
 }

@@ -1,18 +1,12 @@
-import { ArrayType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { newId } from '../../../common/ids.js';
+import { ArrayType, Entity, Property } from '@mikro-orm/core';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../../common/db/base-entity.js';
 
 /** An organization: a node of the tree. The row is also the GraphQL type; `path` stays internal. */
 @Entity({ schema: 'organizations', tableName: 'organization' })
 @ObjectType('Organization', { description: 'An organization: a node in a tree of any depth, with tenants inside' })
 @Directive('@key(fields: "id")')
-export class Organization {
-  [OptionalProps]?: 'parentId' | 'path' | 'depth' | 'vat' | 'deleteProtection' | 'createdAt' | 'updatedAt';
-
-  @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
-  id: string = newId();
-
+export class Organization extends BaseEntity<'parentId' | 'path' | 'depth' | 'vat' | 'deleteProtection'> {
   @Property({ type: 'uuid', nullable: true })
   parentId: string | null = null;
 
@@ -39,12 +33,4 @@ export class Organization {
   @Property({ type: 'boolean' })
   @Field(() => Boolean, { description: 'While true, deleteOrganization is refused' })
   deleteProtection = false;
-
-  @Property({ type: 'Date', columnType: 'timestamptz' })
-  @Field(() => Date)
-  createdAt: Date = new Date();
-
-  @Property({ type: 'Date', columnType: 'timestamptz', onUpdate: () => new Date() })
-  @Field(() => Date)
-  updatedAt: Date = new Date();
 }
