@@ -63,11 +63,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const route: Route = async (req, res, url) => {
     if (url.pathname === '/graphql') {
+      // One id from the edge through every subgraph's logs and audit events, echoed to the client.
+      const requestId = requestIdOf(req);
+      res.setHeader('x-request-id', requestId);
       await handleGraphQL(apollo, req, res, async () => {
         const token = bearerToken(req.headers.authorization);
         // Verified here so a bad token fails fast with 401; every subgraph verifies it again.
         const principal = token ? await verifier.verify(token) : null;
-        return { requestId: requestIdOf(req), token, principal };
+        return { requestId, token, principal };
       });
       return true;
     }

@@ -24,4 +24,19 @@ describe('a first session', () => {
     const result = await stack.anonymous.gql(`{ organizations { totalCount } }`);
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
+
+  it('echoes a request id, the caller\'s own when it sends a well-formed one', async () => {
+    const mine = await fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'trace-1234567890' },
+      body: JSON.stringify({ query: '{ roles { key } }' }),
+    });
+    expect(mine.headers.get('x-request-id')).toBe('trace-1234567890');
+    const generated = await fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'bad id with spaces' },
+      body: JSON.stringify({ query: '{ roles { key } }' }),
+    });
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
