@@ -57,7 +57,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         },
       }),
   });
-  const apollo = new ApolloServer<GatewayContext>({ gateway, formatError, includeStacktraceInErrorResponses: false });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    // The entry point owns SIGINT/SIGTERM; Apollo's own handlers would race its orderly stop.
+    stopOnTerminationSignals: false,
+  });
   await apollo.start();
   const proxy = identitiesProxy(options.subgraphs.identities);
 

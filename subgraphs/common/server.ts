@@ -67,6 +67,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     schema: options.schema.schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Our entry points own SIGINT/SIGTERM and stop servers in order; Apollo's own handlers race them.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();

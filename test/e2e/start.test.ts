@@ -21,7 +21,8 @@ afterAll(async () => {
 async function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
-    env: { ...process.env, ...env, DATABASE_URL: '' },
+    // NODE_ENV as in production: libraries (Apollo) install their own signal handlers outside of tests.
+    env: { ...process.env, ...env, DATABASE_URL: '', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);
@@ -41,10 +42,10 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
   return { child, output: () => output };
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
+function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
+    child.kill(signal);
   });
 }
 
@@ -67,7 +68,7 @@ async function gql(url: string, accessToken: string, query: string) {
 }
 
 describe('npm start', () => {
-  it('starts on PGlite, prints the bootstrap secret once, keeps data across a clean restart', async () => {
+  it('starts on PGlite, prints the bootstrap secret once, keeps data across a restart, stops cleanly on SIGINT and SIGTERM', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'idgw-start-'));
     const ports = { PORT: await freePort(), ORGANIZATIONS_PORT: await freePort(), IDENTITIES_PORT: await freePort(), ACCESS_PORT: await freePort() };
     const env = Object.fromEntries(Object.entries({ ...ports, DATA_DIR: dataDir }).map(([k, v]) => [k, String(v)]));
@@ -78,13 +79,13 @@ describe('npm start', () => {
     const clientSecret = /client_secret\s+(\S+)/.exec(first.output())![1]!;
     const created = await gql(url, await token(url, clientId, clientSecret), `mutation { createOrganization(input: { name: "Survives restarts" }) { id } }`);
     const id = created.data.createOrganization.id as string;
-    expect(await stop(first.child)).toBe(0);
+    expect(await stop(first.child, 'SIGINT')).toBe(0);
 
     const second = await start(env);
     expect(second.output()).not.toContain(clientSecret);
     expect(second.output()).toContain(clientId);
     const read = await gql(url, await token(url, clientId, clientSecret), `{ organization(id: "${id}") { name } }`);
     expect(read.data.organization.name).toBe('Survives restarts');
-    expect(await stop(second.child)).toBe(0);
+    expect(await stop(second.child, 'SIGTERM')).toBe(0);
   });
 });
