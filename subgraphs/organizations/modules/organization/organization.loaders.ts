@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { connectionLoader } from '../../../common/batching.js';
 import { loader, type SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
+import { badInput } from '../../../common/errors.js';
 import type { ConnectionArgs } from '../../../common/pagination.js';
 import { Organization } from './organization.entity.js';
 
@@ -66,6 +67,7 @@ export function childrenOf(ctx: SubgraphContext, args: ConnectionArgs) {
 
 export function descendantsOf(ctx: SubgraphContext, args: ConnectionArgs & { maxDepth?: number | null }) {
   const maxDepth = args.maxDepth ?? null;
+  if (maxDepth !== null && (!Number.isInteger(maxDepth) || maxDepth < 1)) throw badInput('maxDepth', 'maxDepth must be at least 1');
   return connectionLoader(ctx, Organization, 'organization.descendants', args, DESCENDANT_ORDER, descendantKey, (keys) => ({
     // array_position is 1-based: the root sits at index depth(root) + 1 of a descendant's path.
     sql: `select o.*, b.root as partition_key
