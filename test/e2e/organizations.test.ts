@@ -156,25 +156,27 @@ describe('pagination', () => {
     for (const name of names) await stack.createOrganization(name, parent.id);
     const page = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { organization(id: $id) {
       children(first: $first, after: $after, last: $last, before: $before) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { label } } } } }`;
+    interface Page { totalCount: number; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string }; edges: { node: { label: string } }[] }
+    const children = async (variables: Record<string, unknown>): Promise<Page> => (await admin.ok(page, { id: parent.id, ...variables })).organization.children;
     const forward: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 10; i++) {
-      const { children } = (await admin.ok(page, { id: parent.id, first: 3, after })).organization;
-      expect(children.totalCount).toBe(7);
-      forward.push(...children.edges.map((e: { node: { label: string } }) => e.node.label));
-      expect(children.pageInfo.hasPreviousPage).toBe(after !== null);
-      if (!children.pageInfo.hasNextPage) break;
-      after = children.pageInfo.endCursor;
+      const current = await children({ first: 3, after });
+      expect(current.totalCount).toBe(7);
+      forward.push(...current.edges.map((e) => e.node.label));
+      expect(current.pageInfo.hasPreviousPage).toBe(after !== null);
+      if (!current.pageInfo.hasNextPage) break;
+      after = current.pageInfo.endCursor;
     }
     expect(forward).toEqual(names.map((n) => n.toLowerCase().replace(' ', '-')));
 
     const backward: string[] = [];
     let before: string | null = null;
     for (let i = 0; i < 10; i++) {
-      const { children } = (await admin.ok(page, { id: parent.id, last: 3, before })).organization;
-      backward.unshift(...children.edges.map((e: { node: { label: string } }) => e.node.label));
-      if (!children.pageInfo.hasPreviousPage) break;
-      before = children.pageInfo.startCursor;
+      const current = await children({ last: 3, before });
+      backward.unshift(...current.edges.map((e) => e.node.label));
+      if (!current.pageInfo.hasPreviousPage) break;
+      before = current.pageInfo.startCursor;
     }
     expect(backward).toEqual(forward);
   });

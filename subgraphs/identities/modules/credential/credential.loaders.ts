@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { loader, type SubgraphContext } from '../../../common/context.js';
+import { byIdLoader } from '../../../common/loaders.js';
 import { serviceAccountById } from '../service-account/service-account.loaders.js';
 import { ServiceAccountCredential } from './credential.entity.js';
 
@@ -13,13 +14,7 @@ export function credentialsOf(ctx: SubgraphContext): DataLoader<string, ServiceA
 }
 
 export function credentialById(ctx: SubgraphContext): DataLoader<string, ServiceAccountCredential | null> {
-  return loader(ctx, 'credential.byId', () =>
-    new DataLoader<string, ServiceAccountCredential | null>(async (ids) => {
-      const found = await ctx.em.find(ServiceAccountCredential, { id: { $in: [...ids] } });
-      const byId = new Map(found.map((c) => [c.id, c]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-  );
+  return byIdLoader(ctx, ServiceAccountCredential);
 }
 
 export async function organizationOfCredential(ctx: SubgraphContext, id: string): Promise<string | null> {

@@ -1,17 +1,12 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import { connectionLoader } from '../../../common/batching.js';
-import { loader, type SubgraphContext } from '../../../common/context.js';
+import type { SubgraphContext } from '../../../common/context.js';
+import { byIdLoader } from '../../../common/loaders.js';
 import type { ConnectionArgs } from '../../../common/pagination.js';
 import { ServiceAccount } from './service-account.entity.js';
 
 export function serviceAccountById(ctx: SubgraphContext): DataLoader<string, ServiceAccount | null> {
-  return loader(ctx, 'serviceAccount.byId', () =>
-    new DataLoader<string, ServiceAccount | null>(async (ids) => {
-      const found = await ctx.em.find(ServiceAccount, { id: { $in: [...ids] } });
-      const byId = new Map(found.map((s) => [s.id, s]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-  );
+  return byIdLoader(ctx, ServiceAccount);
 }
 
 export function serviceAccountsOf(ctx: SubgraphContext, args: ConnectionArgs) {

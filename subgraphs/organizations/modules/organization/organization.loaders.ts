@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { connectionLoader } from '../../../common/batching.js';
+import { byIdLoader } from '../../../common/loaders.js';
 import { loader, type SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
 import { badInput } from '../../../common/errors.js';
@@ -27,14 +28,9 @@ export function primeDecisions(ctx: SubgraphContext, organizations: Organization
 }
 
 export function organizationById(ctx: SubgraphContext): DataLoader<string, Organization | null> {
-  return loader(ctx, 'organization.byId', () =>
-    new DataLoader<string, Organization | null>(async (ids) => {
-      const found = await ctx.em.find(Organization, { id: { $in: [...ids] } });
-      for (const organization of found) ctx.authz.prime(organization.id, organization.path);
-      const byId = new Map(found.map((o) => [o.id, o]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-  );
+  return byIdLoader(ctx, Organization, (found) => {
+    for (const organization of found) ctx.authz.prime(organization.id, organization.path);
+  });
 }
 
 /** Ancestors of many organizations, root first, in one statement per batch. */

@@ -1,19 +1,14 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import { connectionLoader } from '../../../common/batching.js';
-import { loader, type SubgraphContext } from '../../../common/context.js';
+import type { SubgraphContext } from '../../../common/context.js';
+import { byIdLoader } from '../../../common/loaders.js';
 import type { ConnectionArgs } from '../../../common/pagination.js';
 import { Tenant } from './tenant.entity.js';
 
 export const TENANT_ORDER = ['label collate "C"', 'id'];
 
 export function tenantById(ctx: SubgraphContext): DataLoader<string, Tenant | null> {
-  return loader(ctx, 'tenant.byId', () =>
-    new DataLoader<string, Tenant | null>(async (ids) => {
-      const found = await ctx.em.find(Tenant, { id: { $in: [...ids] } });
-      const byId = new Map(found.map((t) => [t.id, t]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-  );
+  return byIdLoader(ctx, Tenant);
 }
 
 export function tenantsOf(ctx: SubgraphContext, args: ConnectionArgs) {
