@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sql } from '../../subgraphs/common/db/orm.js';
 import { Client, startTestStack, unique, type TestStack } from '../harness/stack.js';
 
@@ -104,6 +104,16 @@ describe('POST /oauth/token (client_credentials)', () => {
     expect(old.status).toBe(401);
     const fresh = await stack.requestToken({ grant_type: 'client_credentials' }, { id: principal.clientId, secret: rotated.rotateServiceAccountCredential.clientSecret });
     expect(fresh.status).toBe(200);
+  });
+
+  it('keeps the bootstrap admin\'s secret only as a hash too', async () => {
+    const em = stack.stack.databases.identities.orm.em.fork();
+    const clientId = inject('bootstrapClientId');
+    const secret = inject('bootstrapClientSecret');
+    const rows = await sql<Record<string, unknown>>(em, `select * from identities.service_account_credential where client_id = ?`, [clientId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.secret_hash).toBe(createHash('sha256').update(secret).digest('hex'));
+    expect(JSON.stringify(rows)).not.toContain(secret);
   });
 
   it('refuses an expired credential', async () => {
