@@ -35,6 +35,27 @@ function parseForm(raw: Buffer): Record<string, string> | string {
 }
 
 /**
+ * RFC 6749 §2.3.1: client_secret_basic credentials are form-urlencoded before base64
+ * (strict clients such as oauth4webapi encode even '-' and '_'); the library's basic-auth
+ * parser does not decode them, so the header is handed over decoded.
+ */
+function formDecodedBasic(header: string | undefined): string | undefined {
+  const match = header && /^Basic +([A-Za-z0-9+/]+=*)$/i.exec(header.trim());
+  if (!match) return header;
+  const raw = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = raw.indexOf(':');
+  if (colon < 0) return header;
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      return part;
+    }
+  };
+  return `Basic ${Buffer.from(`${decode(raw.slice(0, colon))}:${decode(raw.slice(colon + 1))}`).toString('base64')}`;
+}
+
+/**
  * POST /oauth/token. @node-oauth/oauth2-server parses the request, authenticates the client
  * (HTTP Basic or body) and shapes RFC 6749 responses and errors; we supply the model:
  * credentials from the identities schema and JWTs from the TokenIssuer.
@@ -75,7 +96,9 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
     },
   };
   const server = new OAuth2Server({ model, accessTokenLifetime: deps.tokens.ttlSeconds, requireClientAuthentication: { client_credentials: true } });
-  const request = new OAuthRequest({ method: 'POST', headers: { ...req.headers } as Record<string, string>, query: {}, body: form });
+  const headers = { ...req.headers, authorization: formDecodedBasic(req.headers.authorization) } as unknown as Record<string, string>;
+  if (!headers.authorization) delete headers.authorization;
+  const request = new OAuthRequest({ method: 'POST', headers, query: {}, body: form });
   const response = new OAuthResponse({ headers: {} });
   try {
     await server.token(request, response);
