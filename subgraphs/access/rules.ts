@@ -1,8 +1,24 @@
-import { allow } from 'graphql-shield';
+import { allow, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { can, isAuthenticated, PLATFORM } from '../common/authz/rules.js';
+import { can, isAuthenticated } from '../common/authz/rules.js';
+import type { SubgraphContext } from '../common/context.js';
+import { notFound, unauthenticated } from '../common/errors.js';
 
 const self = (organization: { id: string }) => organization.id;
+
+/** An assignment is visible where it applies: on its tenant, its organization, or the platform. */
+const assignmentReadable = rule({ cache: 'no_cache' })(
+  async (assignment: { tenantId: string | null; organizationId: string | null }, _args: unknown, ctx: SubgraphContext) => {
+    if (!ctx.principal) return unauthenticated();
+    const { authz } = ctx;
+    const allowed = assignment.tenantId
+      ? await authz.canOnTenant('role_assignment:read', assignment.tenantId)
+      : assignment.organizationId
+        ? await authz.can('role_assignment:read', assignment.organizationId)
+        : await authz.canOnPlatform('role_assignment:read');
+    return allowed || notFound('RoleAssignment');
+  },
+);
 
 export const accessRules: IRules = {
   Query: {
@@ -14,7 +30,7 @@ export const accessRules: IRules = {
     unassignRole: isAuthenticated,
   },
   Organization: { id: can('organization:read', self), permissions: can('organization:read', self) },
-  RoleAssignment: can('role_assignment:read', (a: { organizationId: string | null }) => a.organizationId ?? PLATFORM),
+  RoleAssignment: assignmentReadable,
   Role: allow,
   Permission: allow,
   Tenant: allow,

@@ -1,13 +1,11 @@
 import { allow, and } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { can, isAuthenticated, PLATFORM } from '../common/authz/rules.js';
+import { can, canOnTenant, isAuthenticated, PLATFORM } from '../common/authz/rules.js';
 import { parseId, parseOptionalId } from '../common/ids.js';
-import type { SubgraphContext } from '../common/context.js';
-import { organizationOfTenant } from './modules/tenant/tenant.loaders.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const organizationArg = (name: string) => (_parent: unknown, args: any) => parseId(args[name], name);
-const tenantArg = (_parent: unknown, args: any, ctx: SubgraphContext) => organizationOfTenant(ctx, parseId(args.id, 'id'));
+const tenantArg = (_parent: unknown, args: any) => parseId(args.id, 'id');
 /** Root organizations are created (and moved to) on the platform, everything else under a parent. */
 const parentOrPlatform = (read: (args: any) => unknown, name: string) => (_parent: unknown, args: any) =>
   parseOptionalId(read(args), name) ?? PLATFORM;
@@ -16,7 +14,7 @@ export const organizationRules: IRules = {
   Query: {
     organization: can('organization:read', organizationArg('id')),
     organizations: isAuthenticated,
-    tenant: can('tenant:read', tenantArg, 'Tenant'),
+    tenant: canOnTenant('tenant:read', tenantArg),
   },
   Mutation: {
     createOrganization: can('organization:create', parentOrPlatform((args) => args.input?.parentId, 'parentId')),
@@ -28,12 +26,12 @@ export const organizationRules: IRules = {
     setDeleteProtection: can('organization:delete', organizationArg('id')),
     deleteOrganization: can('organization:delete', organizationArg('id')),
     createTenant: can('tenant:create', organizationArg('organizationId')),
-    updateTenant: can('tenant:update', tenantArg, 'Tenant'),
-    deleteTenant: can('tenant:delete', tenantArg, 'Tenant'),
+    updateTenant: canOnTenant('tenant:update', tenantArg),
+    deleteTenant: canOnTenant('tenant:delete', tenantArg),
   },
   // Type rules also guard objects reached through `_entities`.
   Organization: can('organization:read', (organization: { id: string }) => organization.id),
-  Tenant: can('tenant:read', (tenant: { organizationId: string }) => tenant.organizationId, 'Tenant'),
+  Tenant: canOnTenant('tenant:read', (tenant: { id: string }) => tenant.id),
   OrganizationConnection: allow,
   OrganizationEdge: allow,
   TenantConnection: allow,

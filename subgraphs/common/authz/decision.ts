@@ -36,6 +36,8 @@ function permissionsOf(roleKey: string): ReadonlySet<Permission> {
 export class DecisionPoint {
   private assignments: Promise<Grant[]> | undefined;
   private readonly paths: DataLoader<string, string[] | null>;
+  /** Tenant id -> its organization's id. */
+  private readonly tenants: DataLoader<string, string | null>;
 
   constructor(
     private readonly em: EntityManager,
@@ -49,6 +51,28 @@ export class DecisionPoint {
       },
       { maxBatchSize: 1000 },
     );
+    this.tenants = new DataLoader(
+      async (ids) => {
+        const rows = await sql<{ id: string; organization_id: string }>(
+          this.em,
+          `select id, organization_id from organizations.tenant where id = any(?::uuid[])`,
+          [ids],
+        );
+        const byId = new Map(rows.map((r) => [r.id, r.organization_id]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      { maxBatchSize: 1000 },
+    );
+  }
+
+  /** Tells the decision point which organization a tenant that a loader has just read belongs to. */
+  primeTenant(tenantId: string, organizationId: string): void {
+    this.tenants.prime(tenantId, organizationId);
+  }
+
+  /** The organization a tenant belongs to, or null when the tenant does not exist. */
+  organizationOfTenant(tenantId: string): Promise<string | null> {
+    return this.tenants.load(tenantId);
   }
 
   /** Tells the decision point an organization's ancestry that a loader has just read. */
@@ -109,6 +133,32 @@ export class DecisionPoint {
     return (await this.grants()).filter(
       (g) => (g.scope === 'PLATFORM' && !scopedTo) || (g.scope === 'ORGANIZATION' && (g.organizationId === organizationId || path.includes(g.organizationId!))),
     );
+  }
+
+  /**
+   * The caller's grants that reach a tenant: everything that reaches its organization, plus
+   * assignments on the tenant itself (which reach nothing else).
+   */
+  async grantsOnTenant(tenantId: string): Promise<Grant[]> {
+    if (!this.principal) return [];
+    const organizationId = await this.tenants.load(tenantId);
+    if (!organizationId) return [];
+    const inherited = await this.grantsOn(organizationId);
+    const path = (await this.paths.load(organizationId)) ?? [];
+    const scopedTo = this.principal.organizationId;
+    if (scopedTo && scopedTo !== organizationId && !path.includes(scopedTo)) return [];
+    const own = (await this.grants()).filter((g) => g.scope === 'TENANT' && g.tenantId === tenantId);
+    return [...inherited, ...own];
+  }
+
+  async permissionsOnTenant(tenantId: string): Promise<Set<Permission>> {
+    const result = new Set<Permission>();
+    for (const grant of await this.grantsOnTenant(tenantId)) for (const p of grant.permissions) result.add(p);
+    return result;
+  }
+
+  async canOnTenant(permission: Permission, tenantId: string): Promise<boolean> {
+    return (await this.permissionsOnTenant(tenantId)).has(permission);
   }
 
   /** Every permission the caller holds on an organization, inherited ones included. */

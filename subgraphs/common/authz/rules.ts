@@ -55,6 +55,26 @@ export function can(permission: Permission, organizationOf: Resolve<string | nul
   );
 }
 
+/**
+ * Allowed when the caller holds `permission` on the tenant `tenantOf` names, through its
+ * organization's ancestry or an assignment on the tenant itself. NOT_FOUND when it cannot
+ * even read the tenant, FORBIDDEN when it can read but not act.
+ */
+export function canOnTenant(permission: Permission, tenantOf: Resolve<string | null>) {
+  return rule({ cache: 'no_cache' })(
+    guarded(async (parent, args, ctx) => {
+      if (!ctx.principal) return unauthenticated();
+      const tenantId = await tenantOf(parent, args, ctx);
+      if (!tenantId) return notFound('Tenant');
+      if (await ctx.authz.canOnTenant(permission, tenantId)) return true;
+      if (permission !== 'tenant:read' && (await ctx.authz.canOnTenant('tenant:read', tenantId))) {
+        return forbidden(`Missing permission ${permission}`);
+      }
+      return notFound('Tenant');
+    }),
+  );
+}
+
 /** Allowed when the caller holds `permission` on the whole platform. */
 export function canOnPlatform(permission: Permission) {
   return rule({ cache: 'no_cache' })(

@@ -19,14 +19,16 @@ export class RoleAssignmentResolver {
     return roleByKey(assignment.roleKey)!;
   }
 
-  @FieldResolver(() => OrganizationRef, { nullable: true, description: 'Null for platform-wide assignments' })
-  organization(@Root() assignment: RoleAssignment): OrganizationRef | null {
-    return assignment.organizationId ? { id: assignment.organizationId } : null;
+  @FieldResolver(() => OrganizationRef, { nullable: true, description: 'Null for platform-wide assignments, and when the caller may not see the organization' })
+  async organization(@Root() assignment: RoleAssignment, @Ctx() ctx: SubgraphContext): Promise<OrganizationRef | null> {
+    const id = assignment.organizationId;
+    return id && (await ctx.authz.can('organization:read', id)) ? { id } : null;
   }
 
-  @FieldResolver(() => TenantRef, { nullable: true })
-  tenant(@Root() assignment: RoleAssignment): TenantRef | null {
-    return assignment.tenantId ? { id: assignment.tenantId } : null;
+  @FieldResolver(() => TenantRef, { nullable: true, description: 'Set for tenant assignments' })
+  async tenant(@Root() assignment: RoleAssignment, @Ctx() ctx: SubgraphContext): Promise<TenantRef | null> {
+    const id = assignment.tenantId;
+    return id && (await ctx.authz.canOnTenant('tenant:read', id)) ? { id } : null;
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'Id of the principal that made the assignment; null for the bootstrap' })
@@ -50,6 +52,7 @@ export class RoleAssignmentResolver {
 async function authorized(ctx: SubgraphContext, input: AssignRoleInput): Promise<service.AssignmentTarget> {
   const target = await service.resolveTarget(ctx.em, input);
   if (await service.mayManage(ctx.authz, target)) return target;
-  if (target.organizationId && !(await ctx.authz.can('organization:read', target.organizationId))) throw notFound('Organization');
+  if (target.tenantId && !(await ctx.authz.canOnTenant('tenant:read', target.tenantId))) throw notFound('Tenant');
+  if (!target.tenantId && target.organizationId && !(await ctx.authz.can('organization:read', target.organizationId))) throw notFound('Organization');
   throw forbidden('Missing permission role_assignment:manage');
 }

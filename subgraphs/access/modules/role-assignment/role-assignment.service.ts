@@ -39,9 +39,14 @@ export async function resolveTarget(em: EntityManager, input: AssignRoleInput): 
 
 /** Where the permission to manage assignments is checked: the organization, or the platform. */
 export async function mayManage(authz: DecisionPoint, target: AssignmentTarget): Promise<boolean> {
-  return target.organizationId
-    ? authz.can('role_assignment:manage', target.organizationId)
-    : authz.canOnPlatform('role_assignment:manage');
+  return (await heldAt(authz, target)).has('role_assignment:manage');
+}
+
+/** The caller's permissions where the assignment applies: a tenant, an organization, or the platform. */
+function heldAt(authz: DecisionPoint, target: AssignmentTarget) {
+  if (target.tenantId) return authz.permissionsOnTenant(target.tenantId);
+  if (target.organizationId) return authz.permissionsOn(target.organizationId);
+  return authz.platformPermissions();
 }
 
 async function principalType(em: EntityManager, principalId: string): Promise<'service_account' | null> {
@@ -51,7 +56,7 @@ async function principalType(em: EntityManager, principalId: string): Promise<'s
 
 /** Nobody grants what they do not hold: the role's permissions must all be the caller's at that scope. */
 async function assertNoEscalation(authz: DecisionPoint, target: AssignmentTarget): Promise<void> {
-  const held = target.organizationId ? await authz.permissionsOn(target.organizationId) : await authz.platformPermissions();
+  const held = await heldAt(authz, target);
   const missing = builtinRole(target.roleKey)!.permissions.filter((p) => !held.has(p));
   if (missing.length) throw forbidden(`You cannot grant ${target.roleKey}: you do not hold ${missing.join(', ')} here`);
 }

@@ -5,20 +5,21 @@ import { byIdLoader } from '../../../common/loaders.js';
 import type { ConnectionArgs } from '../../../common/pagination.js';
 import { Tenant } from './tenant.entity.js';
 
+/** Loaded tenants tell the decision point their organization, so checks on them cost no query. */
+function primeTenants(ctx: SubgraphContext, tenants: Tenant[]): void {
+  for (const tenant of tenants) ctx.authz.primeTenant(tenant.id, tenant.organizationId);
+}
+
 export const TENANT_ORDER = ['label collate "C"', 'id'];
 
 export function tenantById(ctx: SubgraphContext): DataLoader<string, Tenant | null> {
-  return byIdLoader(ctx, Tenant);
+  return byIdLoader(ctx, Tenant, (found) => primeTenants(ctx, found));
 }
 
 export function tenantsOf(ctx: SubgraphContext, args: ConnectionArgs) {
   return connectionLoader(ctx, Tenant, 'tenant.byOrganization', args, TENANT_ORDER, (t) => [t.label, t.id], (keys) => ({
     sql: `select t.*, t.organization_id as partition_key from organizations.tenant t where t.organization_id = any(?::uuid[])`,
     params: [keys],
-  }));
+  }), (nodes) => primeTenants(ctx, nodes));
 }
 
-/** The organization that owns a tenant id, for permission rules; null when the tenant does not exist. */
-export async function organizationOfTenant(ctx: SubgraphContext, id: string): Promise<string | null> {
-  return (await tenantById(ctx).load(id))?.organizationId ?? null;
-}

@@ -21,9 +21,10 @@ export class TenantResolver {
     return tenant;
   }
 
-  @FieldResolver(() => Organization)
-  async organization(@Root() tenant: Tenant, @Ctx() ctx: SubgraphContext): Promise<Organization> {
-    return (await organizationById(ctx).load(tenant.organizationId))!;
+  @FieldResolver(() => Organization, { nullable: true, description: 'Null when the caller reaches this tenant but not its organization' })
+  async organization(@Root() tenant: Tenant, @Ctx() ctx: SubgraphContext): Promise<Organization | null> {
+    const organization = await organizationById(ctx).load(tenant.organizationId);
+    return organization && (await ctx.authz.can('organization:read', organization.id)) ? organization : null;
   }
 
   @Mutation(() => Tenant)
@@ -57,5 +58,5 @@ export class OrganizationTenantsResolver {
 export async function resolveTenantReference(reference: { id: string }, ctx: SubgraphContext): Promise<Tenant | null> {
   if (!isUuid(reference.id)) return null;
   const tenant = await tenantById(ctx).load(reference.id);
-  return tenant && (await ctx.authz.can('tenant:read', tenant.organizationId)) ? tenant : null;
+  return tenant && (await ctx.authz.canOnTenant('tenant:read', tenant.id)) ? tenant : null;
 }
