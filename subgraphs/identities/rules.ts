@@ -38,4 +38,5 @@ export const identityRules: IRules = {
   ServiceAccountConnection: allow,
   ServiceAccountEdge: allow,
   PageInfo: allow,
+  Permission: allow,
 };

@@ -37,4 +37,5 @@ export const organizationRules: IRules = {
   TenantConnection: allow,
   TenantEdge: allow,
   PageInfo: allow,
+  Permission: allow,
 };

@@ -1,27 +1,24 @@
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
-import { permissionsOn } from '../../../common/authz/catalog.js';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { PermissionCheck, permissionChecks } from '../../../common/authz/permissions.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { OrganizationRef } from '../refs/refs.js';
-
-@ObjectType('Permission', { description: 'One catalog action and whether the caller may perform it on this object' })
-export class PermissionCheck {
-  @Field(() => String, { description: 'resource:action, e.g. organization:update' })
-  action!: string;
-
-  @Field(() => Boolean)
-  allowed!: boolean;
-}
-
-/** Every catalog action that applies to `typeName`, answered for the caller on one organization. */
-export async function permissionChecks(ctx: SubgraphContext, typeName: string, organizationId: string): Promise<PermissionCheck[]> {
-  const held = await ctx.authz.permissionsOn(organizationId);
-  return permissionsOn(typeName).map((action) => ({ action, allowed: held.has(action) }));
-}
+import { RoleAssignment } from '../role-assignment/role-assignment.entity.js';
 
 @Resolver(() => OrganizationRef)
 export class OrganizationPermissionsResolver {
   @FieldResolver(() => [PermissionCheck], { description: 'What the caller may do here, inherited grants included' })
   permissions(@Root() organization: OrganizationRef, @Ctx() ctx: SubgraphContext) {
-    return permissionChecks(ctx, 'Organization', organization.id);
+    return permissionChecks(ctx, 'Organization', { organizationId: organization.id });
+  }
+}
+
+@Resolver(() => RoleAssignment)
+export class RoleAssignmentPermissionsResolver {
+  @FieldResolver(() => [PermissionCheck], { description: 'What the caller may do with this assignment (platform assignments: on the platform)' })
+  async permissions(@Root() assignment: RoleAssignment, @Ctx() ctx: SubgraphContext) {
+    if (assignment.tenantId) return permissionChecks(ctx, 'RoleAssignment', { tenantId: assignment.tenantId });
+    if (assignment.organizationId) return permissionChecks(ctx, 'RoleAssignment', { organizationId: assignment.organizationId });
+    const held = await ctx.authz.platformPermissions();
+    return (['role_assignment:read', 'role_assignment:manage'] as const).map((action) => ({ action, allowed: held.has(action) }));
   }
 }

@@ -1,4 +1,7 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { PermissionCheck, permissionChecks } from '../../../common/authz/permissions.js';
+import { notFound } from '../../../common/errors.js';
+import { serviceAccountById } from '../service-account/service-account.loaders.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { ServiceAccountCredential, ServiceAccountCredentialWithSecret } from './credential.entity.js';
 import { CreateServiceAccountCredentialInput } from './credential.input.js';
@@ -6,6 +9,13 @@ import * as service from './credential.service.js';
 
 @Resolver(() => ServiceAccountCredential)
 export class CredentialResolver {
+  @FieldResolver(() => [PermissionCheck], { description: 'What the caller may do with this credential' })
+  async permissions(@Root() credential: ServiceAccountCredential, @Ctx() ctx: SubgraphContext) {
+    const account = await serviceAccountById(ctx).load(credential.serviceAccountId);
+    if (!account) throw notFound('ServiceAccountCredential');
+    return permissionChecks(ctx, 'ServiceAccountCredential', { organizationId: account.organizationId });
+  }
+
   @Mutation(() => ServiceAccountCredentialWithSecret, { description: 'The secret is in this response only' })
   createServiceAccountCredential(
     @Arg('serviceAccountId', () => ID) serviceAccountId: string,

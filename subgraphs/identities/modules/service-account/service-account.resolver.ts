@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { PermissionCheck, permissionChecks } from '../../../common/authz/permissions.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { notFound } from '../../../common/errors.js';
 import { isUuid, parseId } from '../../../common/ids.js';
@@ -30,6 +31,11 @@ export class ServiceAccountResolver {
   @FieldResolver(() => [ServiceAccountCredential], { description: 'Client ids and metadata; secrets are never readable' })
   credentials(@Root() account: ServiceAccount, @Ctx() ctx: SubgraphContext) {
     return credentialsOf(ctx).load(account.id);
+  }
+
+  @FieldResolver(() => [PermissionCheck], { description: 'What the caller may do with this service account' })
+  permissions(@Root() account: ServiceAccount, @Ctx() ctx: SubgraphContext) {
+    return permissionChecks(ctx, 'ServiceAccount', { organizationId: account.organizationId });
   }
 
   @Mutation(() => ServiceAccount)

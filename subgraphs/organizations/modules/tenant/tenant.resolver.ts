@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { PermissionCheck, permissionChecks } from '../../../common/authz/permissions.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { notFound } from '../../../common/errors.js';
 import { isUuid, parseId } from '../../../common/ids.js';
@@ -25,6 +26,11 @@ export class TenantResolver {
   async organization(@Root() tenant: Tenant, @Ctx() ctx: SubgraphContext): Promise<Organization | null> {
     const organization = await organizationById(ctx).load(tenant.organizationId);
     return organization && (await ctx.authz.can('organization:read', organization.id)) ? organization : null;
+  }
+
+  @FieldResolver(() => [PermissionCheck], { description: 'What the caller may do with this tenant' })
+  permissions(@Root() tenant: Tenant, @Ctx() ctx: SubgraphContext) {
+    return permissionChecks(ctx, 'Tenant', { tenantId: tenant.id });
   }
 
   @Mutation(() => Tenant)

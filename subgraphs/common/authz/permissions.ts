@@ -1,0 +1,26 @@
+import { Directive, Field, ObjectType } from 'type-graphql';
+import type { SubgraphContext } from '../context.js';
+import { permissionsOn } from './catalog.js';
+
+@ObjectType('Permission', { description: 'One catalog action and whether the caller may perform it on this object' })
+@Directive('@shareable')
+export class PermissionCheck {
+  @Field(() => String, { description: 'resource:action, e.g. organization:update' })
+  action!: string;
+
+  @Field(() => Boolean)
+  allowed!: boolean;
+}
+
+/** Where an object lives, for the decision point: a tenant, or an organization. */
+export type PermissionTarget = { tenantId: string } | { organizationId: string };
+
+/**
+ * The `permissions` field of any type: every catalog action that applies to `typeName`,
+ * answered for the caller where the object lives. A new type needs one field resolver
+ * calling this, and its name in the catalog's `on` lists.
+ */
+export async function permissionChecks(ctx: SubgraphContext, typeName: string, target: PermissionTarget): Promise<PermissionCheck[]> {
+  const held = 'tenantId' in target ? await ctx.authz.permissionsOnTenant(target.tenantId) : await ctx.authz.permissionsOn(target.organizationId);
+  return permissionsOn(typeName).map((action) => ({ action, allowed: held.has(action) }));
+}
