@@ -6,10 +6,11 @@ import { notFound, unauthenticated } from '../common/errors.js';
 
 const self = (organization: { id: string }) => organization.id;
 
-/** An assignment is visible where it applies: on its tenant, its organization, or the platform. */
+/** An assignment is visible to whoever holds it, and where it applies: on its tenant, its organization, or the platform. */
 const assignmentReadable = rule({ cache: 'no_cache' })(
-  async (assignment: { tenantId: string | null; organizationId: string | null }, _args: unknown, ctx: SubgraphContext) => {
+  async (assignment: { principalId: string; tenantId: string | null; organizationId: string | null }, _args: unknown, ctx: SubgraphContext) => {
     if (!ctx.principal) return unauthenticated();
+    if (assignment.principalId === ctx.principal.id) return true;
     const { authz } = ctx;
     const allowed = assignment.tenantId
       ? await authz.canOnTenant('role_assignment:read', assignment.tenantId)
@@ -23,6 +24,8 @@ const assignmentReadable = rule({ cache: 'no_cache' })(
 export const accessRules: IRules = {
   Query: {
     roles: isAuthenticated,
+    // Visibility of the organization or tenant asked about is checked in the resolver (NOT_FOUND).
+    can: isAuthenticated,
   },
   Mutation: {
     // Their scope is inside the input; the resolver asks the decision point (see role-assignment.resolver.ts).
@@ -32,6 +35,7 @@ export const accessRules: IRules = {
   Organization: { id: can('organization:read', self), permissions: can('organization:read', self) },
   RoleAssignment: assignmentReadable,
   Role: allow,
+  AccessDecision: allow,
   Permission: allow,
   Tenant: allow,
   ServiceAccount: allow,
