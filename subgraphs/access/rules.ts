@@ -26,6 +26,7 @@ export const accessRules: IRules = {
     roles: isAuthenticated,
     // Visibility of the organization or tenant asked about is checked in the resolver (NOT_FOUND).
     can: isAuthenticated,
+    me: isAuthenticated,
   },
   Mutation: {
     // Their scope is inside the input; the resolver asks the decision point (see role-assignment.resolver.ts).
@@ -36,6 +37,13 @@ export const accessRules: IRules = {
   RoleAssignment: assignmentReadable,
   Role: allow,
   AccessDecision: allow,
+  // Built from the caller's own grants only.
+  Viewer: allow,
+  ViewerOrganizationConnection: allow,
+  ViewerOrganizationEdge: allow,
+  ViewerTenantConnection: allow,
+  ViewerTenantEdge: allow,
+  PageInfo: allow,
   Permission: allow,
   Tenant: allow,
   ServiceAccount: allow,

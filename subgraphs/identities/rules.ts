@@ -1,4 +1,4 @@
-import { allow } from 'graphql-shield';
+import { allow, or, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { can } from '../common/authz/rules.js';
 import type { SubgraphContext } from '../common/context.js';
@@ -9,6 +9,8 @@ import { organizationOfServiceAccount, serviceAccountById } from './modules/serv
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const organizationArg = (name: string) => (_parent: unknown, args: any) => parseId(args[name], name);
 const accountArg = (name: string) => (_parent: unknown, args: any, ctx: SubgraphContext) => organizationOfServiceAccount(ctx, parseId(args[name], name));
+/** A principal always sees itself (me.principal), whatever its roles. */
+const isSelf = rule({ cache: 'no_cache' })((account: { id: string }, _args: unknown, ctx: SubgraphContext) => account.id === ctx.principal?.id);
 const credentialArg = (_parent: unknown, args: any, ctx: SubgraphContext) => organizationOfCredential(ctx, parseId(args.id, 'id'));
 
 export const identityRules: IRules = {
@@ -27,7 +29,7 @@ export const identityRules: IRules = {
     id: can('organization:read', (organization: { id: string }) => organization.id),
     serviceAccounts: can('service_account:read', (organization: { id: string }) => organization.id),
   },
-  ServiceAccount: can('service_account:read', (account: { organizationId: string }) => account.organizationId, 'ServiceAccount'),
+  ServiceAccount: or(isSelf, can('service_account:read', (account: { organizationId: string }) => account.organizationId, 'ServiceAccount')),
   ServiceAccountCredential: can(
     'service_account:read',
     async (credential: { serviceAccountId: string }, _args: unknown, ctx: SubgraphContext) =>

@@ -43,7 +43,7 @@ export class Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async ok<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const result = await this.gql<T>(query, variables);
-    if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    if (result.errors?.length || !result.data) throw new Error(`GraphQL errors (HTTP ${result.status}): ${JSON.stringify(result.errors ?? result)}`);
     return result.data;
   }
 

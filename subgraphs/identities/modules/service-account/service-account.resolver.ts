@@ -73,7 +73,8 @@ export class OrganizationServiceAccountsResolver {
 export async function resolveServiceAccountReference(reference: { id: string }, ctx: SubgraphContext): Promise<ServiceAccount | null> {
   if (!isUuid(reference.id)) return null;
   const account = await serviceAccountById(ctx).load(reference.id);
-  return account && (await ctx.authz.can('service_account:read', account.organizationId)) ? account : null;
+  if (!account) return null;
+  return account.id === ctx.principal?.id || (await ctx.authz.can('service_account:read', account.organizationId)) ? account : null;
 }
 
 /** Identities adds fields to organizations it does not own; it still answers only for visible ones. */
