@@ -1,5 +1,6 @@
 import { openDatabase, type Database } from '../common/db/orm.js';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.js';
+import { Migration20261123010000_audit } from './migrations/Migration20261123010000_audit.js';
 import { RoleAssignment } from './modules/role-assignment/role-assignment.entity.js';
 
 export const SCHEMA = 'access';
@@ -11,6 +12,9 @@ export function openAccessDatabase(databaseUrl: string, poolMax: number, shareCo
     shareConnectionOf,
     schema: SCHEMA,
     entities: [RoleAssignment],
-    migrations: [{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial }],
+    migrations: [
+      { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
+      { name: 'Migration20261123010000_audit', class: Migration20261123010000_audit },
+    ],
   });
 }

@@ -3,6 +3,7 @@ import type { IRules } from 'graphql-shield';
 import { can, isAuthenticated } from '../common/authz/rules.js';
 import type { SubgraphContext } from '../common/context.js';
 import { notFound, unauthenticated } from '../common/errors.js';
+import { parseId } from '../common/ids.js';
 
 const self = (organization: { id: string }) => organization.id;
 
@@ -27,6 +28,7 @@ export const accessRules: IRules = {
     // Visibility of the organization or tenant asked about is checked in the resolver (NOT_FOUND).
     can: isAuthenticated,
     me: isAuthenticated,
+    auditEvents: can('audit:read', (_parent: unknown, args: { organizationId: unknown }) => parseId(args.organizationId, 'organizationId')),
   },
   Mutation: {
     // Their scope is inside the input; the resolver asks the decision point (see role-assignment.resolver.ts).
@@ -37,6 +39,10 @@ export const accessRules: IRules = {
   RoleAssignment: assignmentReadable,
   Role: allow,
   AccessDecision: allow,
+  // Reached only through auditEvents, which checks audit:read on the organization.
+  AuditEvent: allow,
+  AuditEventConnection: allow,
+  AuditEventEdge: allow,
   // Built from the caller's own grants only.
   Viewer: allow,
   ViewerOrganizationConnection: allow,

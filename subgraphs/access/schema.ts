@@ -3,6 +3,7 @@ import type { SubgraphContext } from '../common/context.js';
 import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
 import { OrganizationPermissionsResolver, RoleAssignmentPermissionsResolver } from './modules/permission/permission.resolver.js';
 import { CanResolver } from './modules/permission/can.resolver.js';
+import { AuditEventResolver } from './modules/audit/audit.resolver.js';
 import { ViewerResolver } from './modules/viewer/viewer.resolver.js';
 import { RoleAssignmentResolver } from './modules/role-assignment/role-assignment.resolver.js';
 import { RoleResolver } from './modules/role/role.resolver.js';
@@ -15,7 +16,7 @@ async function resolveOrganizationReference(reference: { id: string }, ctx: Subg
 
 export function buildAccessSchema(): Promise<SubgraphSchema> {
   return buildSubgraph({
-    resolvers: [ViewerResolver, CanResolver, RoleResolver, RoleAssignmentResolver, OrganizationPermissionsResolver, RoleAssignmentPermissionsResolver],
+    resolvers: [AuditEventResolver, ViewerResolver, CanResolver, RoleResolver, RoleAssignmentResolver, OrganizationPermissionsResolver, RoleAssignmentPermissionsResolver],
     references: { Organization: { __resolveReference: resolveOrganizationReference } },
     rules: accessRules,
   });

@@ -107,14 +107,19 @@ export function pageRequest(args: ConnectionArgs, arity: number): PageRequest {
 }
 
 /**
- * SQL pieces for a keyset page over `columns` (all ascending, the unique id last):
+ * SQL pieces for a keyset page over `columns` (all in `order`, the unique id last):
  * a row comparison to continue from the cursor and the ORDER BY for the walking direction.
  */
-export function keysetSql(columns: string[], page: PageRequest): { where: string; params: unknown[]; orderBy: string } {
-  const direction = page.backward ? 'desc' : 'asc';
-  const orderBy = columns.map((c) => `${c} ${direction}`).join(', ');
+export function keysetSql(
+  columns: string[],
+  page: PageRequest,
+  order: 'asc' | 'desc' = 'asc',
+): { where: string; params: unknown[]; orderBy: string } {
+  // Walking backwards reverses the connection's own order.
+  const ascending = (order === 'asc') !== page.backward;
+  const orderBy = columns.map((c) => `${c} ${ascending ? 'asc' : 'desc'}`).join(', ');
   if (!page.from) return { where: 'true', params: [], orderBy };
-  const op = page.backward ? '<' : '>';
+  const op = ascending ? '>' : '<';
   return {
     where: `(${columns.join(', ')}) ${op} (${columns.map(() => '?').join(', ')})`,
     params: page.from,

@@ -39,12 +39,12 @@ export class RoleAssignmentResolver {
   @Mutation(() => RoleAssignment, { description: 'CONFLICT when already held; BAD_USER_INPUT for an unknown role or a scope mismatch' })
   async assignRole(@Arg('input', () => AssignRoleInput) input: AssignRoleInput, @Ctx() ctx: SubgraphContext): Promise<RoleAssignment> {
     const target = await authorized(ctx, input);
-    return service.assignRole(ctx.em, ctx.authz, ctx.principal, target);
+    return service.assignRole(ctx.em, ctx.authz, ctx, target);
   }
 
   @Mutation(() => ID, { description: 'The removed assignment id; CONFLICT when not held' })
   async unassignRole(@Arg('input', () => UnassignRoleInput) input: UnassignRoleInput, @Ctx() ctx: SubgraphContext): Promise<string> {
-    return service.unassignRole(ctx.em, await authorized(ctx, input));
+    return service.unassignRole(ctx.em, ctx, await authorized(ctx, input));
   }
 }
 

@@ -1,8 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal } from '../../../common/auth/tokens.js';
 import type { DecisionPoint } from '../../../common/authz/decision.js';
 import { builtinRole, type Scope } from '../../../common/authz/catalog.js';
+import { audit, type Actor } from '../../../common/audit.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
 import { sql } from '../../../common/db/orm.js';
 import { badInput, conflict, forbidden, notFound } from '../../../common/errors.js';
@@ -61,7 +61,7 @@ async function assertNoEscalation(authz: DecisionPoint, target: AssignmentTarget
   if (missing.length) throw forbidden(`You cannot grant ${target.roleKey}: you do not hold ${missing.join(', ')} here`);
 }
 
-export async function assignRole(em: EntityManager, authz: DecisionPoint, actor: Principal | null, target: AssignmentTarget): Promise<RoleAssignment> {
+export async function assignRole(em: EntityManager, authz: DecisionPoint, actor: Actor, target: AssignmentTarget): Promise<RoleAssignment> {
   await assertNoEscalation(authz, target);
   const type = await principalType(em, target.principalId);
   if (!type) throw notFound('Principal');
@@ -74,9 +74,16 @@ export async function assignRole(em: EntityManager, authz: DecisionPoint, actor:
         scope: target.scope,
         organizationId: target.organizationId,
         tenantId: target.tenantId,
-        createdBy: actor?.id ?? null,
+        createdBy: actor.principal?.id ?? null,
       });
       await tx.flush();
+      await audit(tx, actor, {
+        action: 'role_assignment.create',
+        targetType: 'RoleAssignment',
+        targetId: assignment.id,
+        organizationId: target.organizationId,
+        changes: { principalId: target.principalId, roleKey: target.roleKey, scope: target.scope, tenantId: target.tenantId },
+      });
       return assignment;
     });
   } catch (error) {
@@ -85,7 +92,7 @@ export async function assignRole(em: EntityManager, authz: DecisionPoint, actor:
   }
 }
 
-export async function unassignRole(em: EntityManager, target: AssignmentTarget): Promise<string> {
+export async function unassignRole(em: EntityManager, actor: Actor, target: AssignmentTarget): Promise<string> {
   return em.transactional(async (tx) => {
     const where = { principalId: target.principalId, roleKey: target.roleKey, organizationId: target.organizationId, tenantId: target.tenantId };
     const assignment = await tx.findOne(RoleAssignment, where, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -98,6 +105,13 @@ export async function unassignRole(em: EntityManager, target: AssignmentTarget):
       if (owners.length <= 1) throw conflict('An organization keeps at least one org_owner; assign another owner first', { reason: 'LAST_OWNER' });
     }
     await tx.remove(assignment).flush();
+    await audit(tx, actor, {
+      action: 'role_assignment.delete',
+      targetType: 'RoleAssignment',
+      targetId: assignment.id,
+      organizationId: target.organizationId,
+      changes: { principalId: target.principalId, roleKey: target.roleKey, scope: target.scope, tenantId: target.tenantId },
+    });
     return assignment.id;
   });
 }

@@ -22,16 +22,16 @@ export class CredentialResolver {
     @Arg('input', () => CreateServiceAccountCredentialInput, { nullable: true }) input: CreateServiceAccountCredentialInput | null,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return service.createCredential(ctx.em, serviceAccountId, input ?? {});
+    return service.createCredential(ctx.em, ctx, serviceAccountId, input ?? {});
   }
 
   @Mutation(() => ServiceAccountCredentialWithSecret, { description: 'A new secret for the same client id; the old secret stops working at once' })
   rotateServiceAccountCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
-    return service.rotateCredential(ctx.em, id);
+    return service.rotateCredential(ctx.em, ctx, id);
   }
 
   @Mutation(() => ID)
   deleteServiceAccountCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
-    return service.deleteCredential(ctx.em, id);
+    return service.deleteCredential(ctx.em, ctx, id);
   }
 }

@@ -44,7 +44,7 @@ export class ServiceAccountResolver {
     @Arg('input', () => CreateServiceAccountInput) input: CreateServiceAccountInput,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return service.createServiceAccount(ctx.em, organizationId, input);
+    return service.createServiceAccount(ctx.em, ctx, organizationId, input);
   }
 
   @Mutation(() => ServiceAccount)
@@ -53,12 +53,12 @@ export class ServiceAccountResolver {
     @Arg('input', () => UpdateServiceAccountInput) input: UpdateServiceAccountInput,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return service.updateServiceAccount(ctx.em, id, input);
+    return service.updateServiceAccount(ctx.em, ctx, id, input);
   }
 
   @Mutation(() => ID, { description: 'Deletes the account and its credentials' })
   deleteServiceAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
-    return service.deleteServiceAccount(ctx.em, id);
+    return service.deleteServiceAccount(ctx.em, ctx, id);
   }
 }
 

@@ -74,13 +74,13 @@ export class OrganizationResolver {
   @Mutation(() => Organization)
   async createOrganization(@Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: SubgraphContext) {
     const ownerId = parseOptionalId(input.ownerId, 'ownerId');
-    const organization = await service.createOrganization(ctx.em, input);
+    const organization = await service.createOrganization(ctx.em, ctx, input);
     if (ownerId) {
       try {
         await ownership(ctx).grantOwner(ctx, organization.id, ownerId);
       } catch (error) {
         // Nothing can hang below an organization this young: taking it back leaves no trace.
-        await service.deleteOrganization(ctx.em.fork(), organization.id);
+        await service.undoCreateOrganization(ctx.em.fork(), ctx, organization.id);
         throw error;
       }
     }
@@ -93,7 +93,7 @@ export class OrganizationResolver {
     @Arg('input', () => UpdateOrganizationInput) input: UpdateOrganizationInput,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return service.updateOrganization(ctx.em, id, input);
+    return service.updateOrganization(ctx.em, ctx, id, input);
   }
 
   @Mutation(() => Organization, { description: 'Moves the organization and its whole subtree; parentId null makes it a root' })
@@ -102,17 +102,17 @@ export class OrganizationResolver {
     @Arg('parentId', () => ID, { nullable: true }) parentId: string | null,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return service.moveOrganization(ctx.em, id, parentId ?? null);
+    return service.moveOrganization(ctx.em, ctx, id, parentId ?? null);
   }
 
   @Mutation(() => Organization)
   setDeleteProtection(@Arg('id', () => ID) id: string, @Arg('enabled', () => Boolean) enabled: boolean, @Ctx() ctx: SubgraphContext) {
-    return service.setDeleteProtection(ctx.em, id, enabled);
+    return service.setDeleteProtection(ctx.em, ctx, id, enabled);
   }
 
   @Mutation(() => ID, { description: 'Refused (CONFLICT) while delete protection is on or while it has child organizations' })
   deleteOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
-    return service.deleteOrganization(ctx.em, id);
+    return service.deleteOrganization(ctx.em, ctx, id);
   }
 }
 

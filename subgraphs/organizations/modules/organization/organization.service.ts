@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { audit, retractAudit, type Actor } from '../../../common/audit.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
 import { sql } from '../../../common/db/orm.js';
 import { conflict, notFound } from '../../../common/errors.js';
@@ -24,7 +25,7 @@ function labelTaken(error: unknown, label: string): never {
   throw error;
 }
 
-export async function createOrganization(em: EntityManager, input: CreateOrganizationInput): Promise<Organization> {
+export async function createOrganization(em: EntityManager, actor: Actor, input: CreateOrganizationInput): Promise<Organization> {
   const name = parseName(input.name);
   const label = input.label != null ? parseLabel(input.label) : labelFromName(name);
   const parentId = parseOptionalId(input.parentId, 'parentId');
@@ -40,6 +41,13 @@ export async function createOrganization(em: EntityManager, input: CreateOrganiz
       }
       const organization = tx.create(Organization, { name, label, vat, parentId, path, depth: path.length });
       await tx.flush();
+      await audit(tx, actor, {
+        action: 'organization.create',
+        targetType: 'Organization',
+        targetId: organization.id,
+        organizationId: organization.id,
+        changes: { name, label, vat, parentId },
+      });
       return organization;
     });
   } catch (error) {
@@ -47,7 +55,7 @@ export async function createOrganization(em: EntityManager, input: CreateOrganiz
   }
 }
 
-export async function updateOrganization(em: EntityManager, id: string, input: UpdateOrganizationInput): Promise<Organization> {
+export async function updateOrganization(em: EntityManager, actor: Actor, id: string, input: UpdateOrganizationInput): Promise<Organization> {
   const changes: Partial<Pick<Organization, 'name' | 'label' | 'vat'>> = {};
   if (input.name != null) changes.name = parseName(input.name);
   if (input.label != null) changes.label = parseLabel(input.label);
@@ -58,6 +66,7 @@ export async function updateOrganization(em: EntityManager, id: string, input: U
       if (!organization) throw notFound('Organization');
       tx.assign(organization, changes);
       await tx.flush();
+      await audit(tx, actor, { action: 'organization.update', targetType: 'Organization', targetId: organization.id, organizationId: organization.id, changes });
       return organization;
     });
   } catch (error) {
@@ -72,7 +81,7 @@ interface TreeRow {
   label: string;
 }
 
-export async function moveOrganization(em: EntityManager, id: string, newParentId: string | null): Promise<Organization> {
+export async function moveOrganization(em: EntityManager, actor: Actor, id: string, newParentId: string | null): Promise<Organization> {
   const organizationId = parseId(id, 'id');
   const parentId = parseOptionalId(newParentId, 'parentId');
   let label = '';
@@ -108,6 +117,13 @@ export async function moveOrganization(em: EntityManager, id: string, newParentI
          select * from updated where id = ?::uuid`,
         [newPath, organization.path.length, newPath, organization.path.length, organizationId, parentId, organizationId, organizationId, organizationId, organizationId],
       );
+      await audit(tx, actor, {
+        action: 'organization.move',
+        targetType: 'Organization',
+        targetId: organizationId,
+        organizationId,
+        changes: { parentId: { from: organization.parent_id, to: parentId } },
+      });
       return row!;
     });
     if (moved) return em.map(Organization, moved);
@@ -119,17 +135,24 @@ export async function moveOrganization(em: EntityManager, id: string, newParentI
   }
 }
 
-export async function setDeleteProtection(em: EntityManager, id: string, enabled: boolean): Promise<Organization> {
+export async function setDeleteProtection(em: EntityManager, actor: Actor, id: string, enabled: boolean): Promise<Organization> {
   return em.transactional(async (tx) => {
     const organization = await tx.findOne(Organization, parseId(id, 'id'), { refresh: true });
     if (!organization) throw notFound('Organization');
     organization.deleteProtection = enabled;
     await tx.flush();
+    await audit(tx, actor, {
+      action: 'organization.set_delete_protection',
+      targetType: 'Organization',
+      targetId: organization.id,
+      organizationId: organization.id,
+      changes: { deleteProtection: enabled },
+    });
     return organization;
   });
 }
 
-export async function deleteOrganization(em: EntityManager, id: string): Promise<string> {
+export async function deleteOrganization(em: EntityManager, actor: Actor, id: string): Promise<string> {
   const organizationId = parseId(id, 'id');
   return em.transactional(async (tx) => {
     await lockHierarchy(tx);
@@ -145,7 +168,21 @@ export async function deleteOrganization(em: EntityManager, id: string): Promise
     if (row.children > 0) {
       throw conflict(`The organization has ${row.children} child organization(s); move or delete them first`, { reason: 'HAS_CHILDREN' });
     }
+    // Recorded first: the event keeps the organization's ancestry, which goes with the row.
+    await audit(tx, actor, { action: 'organization.delete', targetType: 'Organization', targetId: organizationId, organizationId });
     await sql(tx, `delete from organizations.organization where id = ?::uuid`, [organizationId]);
     return organizationId;
+  });
+}
+
+/**
+ * Takes back an organization this very request created (its owner could not be assigned):
+ * the row and the request's events about it go together, as if the mutation never ran.
+ */
+export async function undoCreateOrganization(em: EntityManager, actor: Actor, id: string): Promise<void> {
+  await em.transactional(async (tx) => {
+    await lockHierarchy(tx);
+    await sql(tx, `delete from organizations.organization where id = ?::uuid`, [id]);
+    await retractAudit(tx, actor, id);
   });
 }

@@ -39,17 +39,17 @@ export class TenantResolver {
     @Arg('input', () => CreateTenantInput) input: CreateTenantInput,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return service.createTenant(ctx.em, organizationId, input);
+    return service.createTenant(ctx.em, ctx, organizationId, input);
   }
 
   @Mutation(() => Tenant)
   updateTenant(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateTenantInput) input: UpdateTenantInput, @Ctx() ctx: SubgraphContext) {
-    return service.updateTenant(ctx.em, id, input);
+    return service.updateTenant(ctx.em, ctx, id, input);
   }
 
   @Mutation(() => ID)
   deleteTenant(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
-    return service.deleteTenant(ctx.em, id);
+    return service.deleteTenant(ctx.em, ctx, id);
   }
 }
 

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { audit, type Actor } from '../../../common/audit.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
 import { conflict, notFound } from '../../../common/errors.js';
 import { parseId } from '../../../common/ids.js';
@@ -13,7 +14,7 @@ function labelTaken(error: unknown, label: string): never {
   throw error;
 }
 
-export async function createTenant(em: EntityManager, organizationId: string, input: CreateTenantInput): Promise<Tenant> {
+export async function createTenant(em: EntityManager, actor: Actor, organizationId: string, input: CreateTenantInput): Promise<Tenant> {
   const orgId = parseId(organizationId, 'organizationId');
   const name = parseName(input.name);
   const label = input.label != null ? parseLabel(input.label) : labelFromName(name);
@@ -24,6 +25,7 @@ export async function createTenant(em: EntityManager, organizationId: string, in
       if (!organization) throw notFound('Organization');
       const tenant = tx.create(Tenant, { organizationId: orgId, name, label });
       await tx.flush();
+      await audit(tx, actor, { action: 'tenant.create', targetType: 'Tenant', targetId: tenant.id, organizationId: orgId, changes: { name, label } });
       return tenant;
     });
   } catch (error) {
@@ -31,7 +33,7 @@ export async function createTenant(em: EntityManager, organizationId: string, in
   }
 }
 
-export async function updateTenant(em: EntityManager, id: string, input: UpdateTenantInput): Promise<Tenant> {
+export async function updateTenant(em: EntityManager, actor: Actor, id: string, input: UpdateTenantInput): Promise<Tenant> {
   const changes: Partial<Pick<Tenant, 'name' | 'label'>> = {};
   if (input.name != null) changes.name = parseName(input.name);
   if (input.label != null) changes.label = parseLabel(input.label);
@@ -41,6 +43,7 @@ export async function updateTenant(em: EntityManager, id: string, input: UpdateT
       if (!tenant) throw notFound('Tenant');
       tx.assign(tenant, changes);
       await tx.flush();
+      await audit(tx, actor, { action: 'tenant.update', targetType: 'Tenant', targetId: tenant.id, organizationId: tenant.organizationId, changes });
       return tenant;
     });
   } catch (error) {
@@ -48,11 +51,13 @@ export async function updateTenant(em: EntityManager, id: string, input: UpdateT
   }
 }
 
-export async function deleteTenant(em: EntityManager, id: string): Promise<string> {
+export async function deleteTenant(em: EntityManager, actor: Actor, id: string): Promise<string> {
   const tenantId = parseId(id, 'id');
   return em.transactional(async (tx) => {
-    const deleted = await tx.nativeDelete(Tenant, { id: tenantId });
-    if (!deleted) throw notFound('Tenant');
+    const tenant = await tx.findOne(Tenant, tenantId, { refresh: true });
+    if (!tenant) throw notFound('Tenant');
+    await tx.nativeDelete(Tenant, { id: tenantId });
+    await audit(tx, actor, { action: 'tenant.delete', targetType: 'Tenant', targetId: tenantId, organizationId: tenant.organizationId });
     return tenantId;
   });
 }
