@@ -4,8 +4,12 @@ import { can, isAuthenticated } from '../common/authz/rules.js';
 import type { SubgraphContext } from '../common/context.js';
 import { notFound, unauthenticated } from '../common/errors.js';
 import { parseId } from '../common/ids.js';
+import { byIdLoader } from '../common/loaders.js';
+import { CustomRole } from './modules/role/role.entity.js';
 
 const self = (organization: { id: string }) => organization.id;
+const roleArg = async (_parent: unknown, args: { id: unknown }, ctx: SubgraphContext) =>
+  (await byIdLoader(ctx, CustomRole).load(parseId(args.id, 'id')))?.organizationId ?? null;
 
 /** An assignment is visible to whoever holds it, and where it applies: on its tenant, its organization, or the platform. */
 const assignmentReadable = rule({ cache: 'no_cache' })(
@@ -32,6 +36,9 @@ export const accessRules: IRules = {
   },
   Mutation: {
     // Their scope is inside the input; the resolver asks the decision point (see role-assignment.resolver.ts).
+    createRole: can('role:manage', (_parent: unknown, args: { organizationId: unknown }) => parseId(args.organizationId, 'organizationId')),
+    updateRole: can('role:manage', roleArg, 'Role'),
+    deleteRole: can('role:manage', roleArg, 'Role'),
     assignRole: isAuthenticated,
     unassignRole: isAuthenticated,
   },

@@ -16,6 +16,8 @@ export interface Grant {
 
 interface AssignmentRow {
   id: string;
+  /** Set for custom roles: their permissions are read live, so a role's change applies on the next request. */
+  custom_permissions: Permission[] | null;
   role_key: string;
   scope: Scope;
   organization_id: string | null;
@@ -91,8 +93,9 @@ export class DecisionPoint {
     this.assignments ??= sql<AssignmentRow>(
       this.em,
       // A deleted service account's tokens live until they expire; its grants end with it.
-      `select ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id
+      `select ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id, r.permissions as custom_permissions
          from access.role_assignment ra
+         left join access.role r on r.id = ra.role_id
         where ra.principal_id = ?::uuid
           and (ra.principal_type <> 'service_account'
                or exists (select 1 from identities.service_account s where s.id = ra.principal_id))`,
@@ -104,7 +107,7 @@ export class DecisionPoint {
         scope: row.scope,
         organizationId: row.organization_id,
         tenantId: row.tenant_id,
-        permissions: permissionsOf(row.role_key),
+        permissions: row.custom_permissions ? new Set(row.custom_permissions) : permissionsOf(row.role_key),
       })),
     );
     return this.assignments;

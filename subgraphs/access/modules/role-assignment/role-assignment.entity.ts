@@ -7,7 +7,7 @@ import { newId } from '../../../common/ids.js';
 @Entity({ schema: 'access', tableName: 'role_assignment' })
 @ObjectType('RoleAssignment')
 export class RoleAssignment {
-  [OptionalProps]?: 'organizationId' | 'tenantId' | 'createdBy' | 'createdAt';
+  [OptionalProps]?: 'organizationId' | 'tenantId' | 'roleId' | 'createdBy' | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -24,6 +24,10 @@ export class RoleAssignment {
 
   @Property({ type: 'string', length: 16 })
   scope!: Scope;
+
+  /** The custom role's definition; null for built-in roles. */
+  @Property({ type: 'uuid', nullable: true })
+  roleId: string | null = null;
 
   @Property({ type: 'uuid', nullable: true })
   organizationId: string | null = null;

@@ -2,7 +2,9 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-grap
 import type { SubgraphContext } from '../../../common/context.js';
 import { forbidden, notFound } from '../../../common/errors.js';
 import { OrganizationRef, Principal, principalRef, TenantRef } from '../refs/refs.js';
-import { Role, roleByKey } from '../role/role.type.js';
+import { byIdLoader } from '../../../common/loaders.js';
+import { CustomRole } from '../role/role.entity.js';
+import { customRole, Role, roleByKey } from '../role/role.type.js';
 import { RoleAssignment } from './role-assignment.entity.js';
 import { AssignRoleInput, UnassignRoleInput } from './role-assignment.input.js';
 import * as service from './role-assignment.service.js';
@@ -15,8 +17,9 @@ export class RoleAssignmentResolver {
   }
 
   @FieldResolver(() => Role)
-  role(@Root() assignment: RoleAssignment): Role {
-    return roleByKey(assignment.roleKey)!;
+  async role(@Root() assignment: RoleAssignment, @Ctx() ctx: SubgraphContext): Promise<Role> {
+    if (!assignment.roleId) return roleByKey(assignment.roleKey)!;
+    return customRole((await byIdLoader(ctx, CustomRole).load(assignment.roleId))!);
   }
 
   @FieldResolver(() => OrganizationRef, { nullable: true, description: 'Null for platform-wide assignments, and when the caller may not see the organization' })
@@ -50,7 +53,7 @@ export class RoleAssignmentResolver {
 
 /** The scope comes from the input, so the permission check happens here rather than in a shield rule. */
 async function authorized(ctx: SubgraphContext, input: AssignRoleInput): Promise<service.AssignmentTarget> {
-  const target = await service.resolveTarget(ctx.em, input);
+  const target = await service.resolveTarget(ctx.em, ctx.authz, input);
   if (await service.mayManage(ctx.authz, target)) return target;
   if (target.tenantId && !(await ctx.authz.canOnTenant('tenant:read', target.tenantId))) throw notFound('Tenant');
   if (!target.tenantId && target.organizationId && !(await ctx.authz.can('organization:read', target.organizationId))) throw notFound('Organization');

@@ -1,40 +1,45 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DecisionPoint } from '../../../common/authz/decision.js';
-import { builtinRole, type Scope } from '../../../common/authz/catalog.js';
+import type { Permission, Scope } from '../../../common/authz/catalog.js';
 import { audit, type Actor } from '../../../common/audit.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
 import { sql } from '../../../common/db/orm.js';
 import { badInput, conflict, forbidden, notFound } from '../../../common/errors.js';
 import { parseId, parseOptionalId } from '../../../common/ids.js';
+import { resolveRole } from '../role/role.service.js';
 import { RoleAssignment } from './role-assignment.entity.js';
 import type { AssignRoleInput } from './role-assignment.input.js';
 
 export interface AssignmentTarget {
   principalId: string;
   roleKey: string;
+  /** The custom role's definition; null for built-in roles. */
+  roleId: string | null;
+  rolePermissions: readonly Permission[];
   scope: Scope;
   organizationId: string | null;
   tenantId: string | null;
 }
 
 /** Validates an assign/unassign input: the role exists and its scope matches what the input names. */
-export async function resolveTarget(em: EntityManager, input: AssignRoleInput): Promise<AssignmentTarget> {
+export async function resolveTarget(em: EntityManager, authz: DecisionPoint, input: AssignRoleInput): Promise<AssignmentTarget> {
   const principalId = parseId(input.principalId, 'principalId');
   const tenantId = parseOptionalId(input.tenantId, 'tenantId');
   let organizationId = parseOptionalId(input.organizationId, 'organizationId');
-  const role = typeof input.roleKey === 'string' ? builtinRole(input.roleKey) : undefined;
-  if (!role) throw badInput('roleKey', `Unknown role "${String(input.roleKey)}"`);
   const scope: Scope = tenantId ? 'TENANT' : organizationId ? 'ORGANIZATION' : 'PLATFORM';
+  if (tenantId) {
+    const owner = await authz.organizationOfTenant(tenantId);
+    if (!owner || (organizationId && owner !== organizationId)) throw notFound('Tenant');
+    organizationId = owner;
+  }
+  // Custom roles are found from where they are assigned: defined there or above.
+  const role = await resolveRole(em, authz, input.roleKey, organizationId);
+  if (!role) throw badInput('roleKey', `Unknown role "${String(input.roleKey)}"`);
   if (role.scope !== scope) {
     throw badInput('roleKey', `${input.roleKey} is a ${role.scope.toLowerCase()} role and cannot be assigned at ${scope.toLowerCase()} scope`);
   }
-  if (tenantId) {
-    const [tenant] = await sql<{ organization_id: string }>(em, `select organization_id from organizations.tenant where id = ?`, [tenantId]);
-    if (!tenant || (organizationId && tenant.organization_id !== organizationId)) throw notFound('Tenant');
-    organizationId = tenant.organization_id;
-  }
-  return { principalId, roleKey: input.roleKey, scope, organizationId, tenantId };
+  return { principalId, roleKey: role.key, roleId: role.customRoleId, rolePermissions: role.permissions, scope, organizationId, tenantId };
 }
 
 /** Where the permission to manage assignments is checked: the organization, or the platform. */
@@ -57,7 +62,7 @@ async function principalType(em: EntityManager, principalId: string): Promise<'s
 /** Nobody grants what they do not hold: the role's permissions must all be the caller's at that scope. */
 async function assertNoEscalation(authz: DecisionPoint, target: AssignmentTarget): Promise<void> {
   const held = await heldAt(authz, target);
-  const missing = builtinRole(target.roleKey)!.permissions.filter((p) => !held.has(p));
+  const missing = target.rolePermissions.filter((p) => !held.has(p));
   if (missing.length) throw forbidden(`You cannot grant ${target.roleKey}: you do not hold ${missing.join(', ')} here`);
 }
 
@@ -71,6 +76,7 @@ export async function assignRole(em: EntityManager, authz: DecisionPoint, actor:
         principalId: target.principalId,
         principalType: type,
         roleKey: target.roleKey,
+        roleId: target.roleId,
         scope: target.scope,
         organizationId: target.organizationId,
         tenantId: target.tenantId,

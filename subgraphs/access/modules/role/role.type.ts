@@ -1,6 +1,7 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { builtinRole, BUILTIN_ROLES, type Scope as ScopeName } from '../../../common/authz/catalog.js';
 import { OrganizationRef } from '../refs/refs.js';
+import type { CustomRole } from './role.entity.js';
 
 export enum Scope {
   PLATFORM = 'PLATFORM',
@@ -11,6 +12,9 @@ registerEnumType(Scope, { name: 'Scope', description: 'Where a role applies: the
 
 @ObjectType('Role')
 export class Role {
+  @Field(() => ID, { nullable: true, description: 'Custom roles only; built-in roles are named by key' })
+  id!: string | null;
+
   @Field(() => String, { description: 'Stable key used in assignments, e.g. org_admin' })
   key!: string;
 
@@ -40,5 +44,18 @@ export function builtinRoles(): Role[] {
 export function roleByKey(key: string): Role | null {
   const role = builtinRole(key);
   if (!role) return null;
-  return { key, name: role.name, description: role.description, scope: role.scope, builtIn: true, permissions: [...role.permissions], organization: null };
+  return { id: null, key, name: role.name, description: role.description, scope: role.scope, builtIn: true, permissions: [...role.permissions], organization: null };
+}
+
+export function customRole(role: CustomRole): Role {
+  return {
+    id: role.id,
+    key: role.key,
+    name: role.name,
+    description: role.description,
+    scope: role.scope,
+    builtIn: false,
+    permissions: role.permissions,
+    organization: { id: role.organizationId },
+  };
 }
