@@ -1,6 +1,6 @@
 import { allow, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { can, isAuthenticated } from '../common/authz/rules.js';
+import { can, canOnTenant, isAuthenticated } from '../common/authz/rules.js';
 import type { SubgraphContext } from '../common/context.js';
 import { notFound, unauthenticated } from '../common/errors.js';
 import { parseId } from '../common/ids.js';
@@ -32,6 +32,8 @@ export const accessRules: IRules = {
     // Visibility of the organization or tenant asked about is checked in the resolver (NOT_FOUND).
     can: isAuthenticated,
     me: isAuthenticated,
+    // Place and permission come from the arguments; checked in the resolver.
+    roleAssignments: isAuthenticated,
     auditEvents: can('audit:read', (_parent: unknown, args: { organizationId: unknown }) => parseId(args.organizationId, 'organizationId')),
   },
   Mutation: {
@@ -42,7 +44,17 @@ export const accessRules: IRules = {
     assignRole: isAuthenticated,
     unassignRole: isAuthenticated,
   },
-  Organization: { id: can('organization:read', self), permissions: can('organization:read', self) },
+  Organization: {
+    id: can('organization:read', self),
+    permissions: can('organization:read', self),
+    roleAssignments: can('role_assignment:read', self),
+  },
+  Tenant: {
+    id: canOnTenant('tenant:read', self),
+    roleAssignments: canOnTenant('role_assignment:read', self),
+  },
+  RoleAssignmentConnection: allow,
+  RoleAssignmentEdge: allow,
   RoleAssignment: assignmentReadable,
   Role: allow,
   AccessDecision: allow,
@@ -58,6 +70,5 @@ export const accessRules: IRules = {
   ViewerTenantEdge: allow,
   PageInfo: allow,
   Permission: allow,
-  Tenant: allow,
   ServiceAccount: allow,
 };

@@ -3,6 +3,7 @@ import type { SubgraphContext } from '../common/context.js';
 import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
 import { OrganizationPermissionsResolver, RoleAssignmentPermissionsResolver } from './modules/permission/permission.resolver.js';
 import { CanResolver } from './modules/permission/can.resolver.js';
+import { OrganizationRoleAssignmentsResolver, RoleAssignmentListResolver, TenantRoleAssignmentsResolver } from './modules/role-assignment/role-assignment.connections.js';
 import { AuditEventResolver } from './modules/audit/audit.resolver.js';
 import { ViewerResolver } from './modules/viewer/viewer.resolver.js';
 import { RoleAssignmentResolver } from './modules/role-assignment/role-assignment.resolver.js';
@@ -14,10 +15,18 @@ async function resolveOrganizationReference(reference: { id: string }, ctx: Subg
   return (await ctx.authz.can('organization:read', reference.id)) ? { id: reference.id } : null;
 }
 
+async function resolveTenantReference(reference: { id: string }, ctx: SubgraphContext) {
+  if (!isUuid(reference.id)) return null;
+  return (await ctx.authz.canOnTenant('tenant:read', reference.id)) ? { id: reference.id } : null;
+}
+
 export function buildAccessSchema(): Promise<SubgraphSchema> {
   return buildSubgraph({
-    resolvers: [AuditEventResolver, ViewerResolver, CanResolver, RoleResolver, RoleAssignmentResolver, OrganizationPermissionsResolver, RoleAssignmentPermissionsResolver],
-    references: { Organization: { __resolveReference: resolveOrganizationReference } },
+    resolvers: [RoleAssignmentListResolver, OrganizationRoleAssignmentsResolver, TenantRoleAssignmentsResolver, AuditEventResolver, ViewerResolver, CanResolver, RoleResolver, RoleAssignmentResolver, OrganizationPermissionsResolver, RoleAssignmentPermissionsResolver],
+    references: {
+      Organization: { __resolveReference: resolveOrganizationReference },
+      Tenant: { __resolveReference: resolveTenantReference },
+    },
     rules: accessRules,
   });
 }
