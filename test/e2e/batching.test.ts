@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '../../subgraphs/common/db/orm.js';
 import { newId } from '../../subgraphs/common/ids.js';
-import { startTestStack, unique, type TestStack } from '../harness/stack.js';
+import { useTestStack, unique } from '../harness/stack.js';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack?.stop());
+const stack = useTestStack();
 
 /**
  * Inserts a tree of `count` organizations under a new root, breadth first, `fanOut` children

@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, unique, type Client, type TestStack } from '../harness/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestStack, unique, type Client } from '../harness/stack.js';
 
-let stack: TestStack;
+const stack = useTestStack();
 let admin: Client;
 beforeAll(async () => {
-  stack = await startTestStack();
   admin = await stack.admin();
 });
-afterAll(() => stack?.stop());
 
 const CAN = `query($action: String!, $org: ID, $tenant: ID) {
   can(action: $action, organizationId: $org, tenantId: $tenant) {

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INTERNAL_HEADER } from '../../subgraphs/common/auth/internal.js';
-import { startTestStack, unique, type TestStack } from '../harness/stack.js';
+import { useTestStack, unique } from '../harness/stack.js';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack?.stop());
+const stack = useTestStack();
 
 const ROUND_TRIP = `query($id: ID!) {
   organization(id: $id) {

@@ -1,12 +1,8 @@
 import { auditServer } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../harness/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useTestStack } from '../harness/stack.js';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack?.stop());
+const stack = useTestStack();
 
 describe('GraphQL over HTTP', () => {
   it('the gateway passes every MUST of the graphql-http audit', async () => {

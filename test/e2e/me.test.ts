@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, unique, type Client, type TestStack } from '../harness/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestStack, unique, type Client } from '../harness/stack.js';
 
-let stack: TestStack;
+const stack = useTestStack();
 let admin: Client;
 beforeAll(async () => {
-  stack = await startTestStack();
   admin = await stack.admin();
 });
-afterAll(() => stack?.stop());
 
 const ME = `{
   me {

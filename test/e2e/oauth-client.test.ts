@@ -1,13 +1,9 @@
 /** A strict, independent OAuth 2.0 client (oauth4webapi) discovers the server and obtains a token. */
 import * as oauth from 'oauth4webapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, startTestStack, unique, type TestStack } from '../harness/stack.js';
+import { describe, expect, it } from 'vitest';
+import { Client, useTestStack, unique } from '../harness/stack.js';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack?.stop());
+const stack = useTestStack();
 
 describe('oauth4webapi as the client', () => {
   it('discovers RFC 8414 metadata, runs client_credentials with client_secret_basic, and the token works', async () => {

@@ -1,14 +1,12 @@
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, unique, type Client, type TestStack } from '../harness/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestStack, unique, type Client } from '../harness/stack.js';
 
-let stack: TestStack;
+const stack = useTestStack();
 let admin: Client;
 beforeAll(async () => {
-  stack = await startTestStack();
   admin = await stack.admin();
 });
-afterAll(() => stack?.stop());
 
 const CREATE = `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id name label vat depth } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateOrganizationInput!) { updateOrganization(id: $id, input: $input) { id name label vat } }`;

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, unique, type Client, type TestStack } from '../harness/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useTestStack, unique, type Client } from '../harness/stack.js';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack?.stop());
+const stack = useTestStack();
 
 /** A three-level tree; the role is held on the top, the checks run on the levels below. */
 async function tree() {

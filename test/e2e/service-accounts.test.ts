@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, unique, type TestStack } from '../harness/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useTestStack, unique } from '../harness/stack.js';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack?.stop());
+const stack = useTestStack();
 
 const CREATE = `mutation($org: ID!, $input: CreateServiceAccountInput!) { createServiceAccount(organizationId: $org, input: $input) { id name description organization { id } credentials { id } } }`;
 const CREDENTIAL = `mutation($id: ID!, $input: CreateServiceAccountCredentialInput) {

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, unique, type TestStack } from '../harness/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useTestStack, unique } from '../harness/stack.js';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack?.stop());
+const stack = useTestStack();
 
 describe('a first session', () => {
   it('issues a token to the bootstrap admin, who creates and reads a tree', async () => {

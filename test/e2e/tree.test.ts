@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, unique, type TestStack } from '../harness/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useTestStack, unique } from '../harness/stack.js';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack?.stop());
+const stack = useTestStack();
 
 describe('the tree', () => {
   it('descendants honours maxDepth and refuses a maxDepth below 1', async () => {

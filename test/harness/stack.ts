@@ -3,7 +3,7 @@
  * client that talks to the gateway over HTTP as a frontend would.
  */
 import 'reflect-metadata';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startStack, type Stack } from '../../scripts/stack.js';
 
 export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -137,6 +137,25 @@ export async function startTestStack(options: { tokenTtlSeconds?: number } = {})
     bootstrap: { clientId: inject('bootstrapClientId'), clientSecret: inject('bootstrapClientSecret') },
   });
   return new TestStack(stack);
+}
+
+/**
+ * The stack of a test file: started before its tests, stopped after them. Returns a stand-in
+ * that forwards to the started stack, so tests can hold it at module level.
+ */
+export function useTestStack(options: { tokenTtlSeconds?: number } = {}): TestStack {
+  let started: TestStack | undefined;
+  beforeAll(async () => {
+    started = await startTestStack(options);
+  });
+  afterAll(() => started?.stop());
+  return new Proxy({} as TestStack, {
+    get(_target, property) {
+      if (!started) throw new Error('The test stack is used before beforeAll started it');
+      const value = Reflect.get(started, property, started) as unknown;
+      return typeof value === 'function' ? value.bind(started) : value;
+    },
+  });
 }
 
 /** A random suffix for names that must not collide with other tests' data. */

@@ -1,14 +1,10 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { sql } from '../../subgraphs/common/db/orm.js';
-import { Client, startTestStack, unique, type TestStack } from '../harness/stack.js';
+import { Client, useTestStack, unique } from '../harness/stack.js';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack?.stop());
+const stack = useTestStack();
 
 async function newCredential() {
   const org = await stack.createOrganization(unique('Token org'));
