@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../db/orm.js';
+import { notFound } from '../errors.js';
 import type { Principal } from '../auth/tokens.js';
 import { builtinRole, type Permission, type Scope } from './catalog.js';
 
@@ -194,4 +195,25 @@ export class DecisionPoint {
     // Scoped token: its organization's subtree, as far as the grants reach into it.
     return (await this.can('organization:read', scopedTo)) ? [scopedTo] : [];
   }
+}
+
+/** A place a question is about: a tenant (with its organization), an organization, or the platform. */
+export interface Place {
+  organizationId: string | null;
+  tenantId: string | null;
+}
+
+/**
+ * Resolves and checks a place named by arguments: the tenant's organization is filled in (and
+ * must match one given alongside), and a place the caller cannot see is NOT_FOUND, exactly as
+ * one that does not exist.
+ */
+export async function visiblePlace(authz: DecisionPoint, organizationId: string | null, tenantId: string | null): Promise<Place> {
+  if (tenantId) {
+    const owner = await authz.organizationOfTenant(tenantId);
+    if (!owner || (organizationId && owner !== organizationId) || !(await authz.canOnTenant('tenant:read', tenantId))) throw notFound('Tenant');
+    return { organizationId: owner, tenantId };
+  }
+  if (organizationId && !(await authz.can('organization:read', organizationId))) throw notFound('Organization');
+  return { organizationId, tenantId: null };
 }

@@ -1,9 +1,9 @@
 import { Arg, Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
 import { BUILTIN_ROLES, isPermission, type Permission, type Scope } from '../../../common/authz/catalog.js';
-import type { Grant } from '../../../common/authz/decision.js';
+import { visiblePlace, type Grant } from '../../../common/authz/decision.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
-import { badInput, notFound } from '../../../common/errors.js';
+import { badInput } from '../../../common/errors.js';
 import { parseOptionalId } from '../../../common/ids.js';
 import { RoleAssignment } from '../role-assignment/role-assignment.entity.js';
 
@@ -72,15 +72,11 @@ export class CanResolver {
     @Ctx() ctx: SubgraphContext,
   ): Promise<AccessDecision> {
     if (!isPermission(action)) throw badInput('action', `Unknown action "${action}"; actions are resource:action pairs from the catalog`);
-    const tenantId = parseOptionalId(tenantIdArg, 'tenantId');
-    let organizationId = parseOptionalId(organizationIdArg, 'organizationId');
-    if (tenantId) {
-      const owner = await ctx.authz.organizationOfTenant(tenantId);
-      if (!owner || (organizationId && owner !== organizationId) || !(await ctx.authz.canOnTenant('tenant:read', tenantId))) throw notFound('Tenant');
-      organizationId = owner;
-    } else if (organizationId && !(await ctx.authz.can('organization:read', organizationId))) {
-      throw notFound('Organization');
-    }
+    const { organizationId, tenantId } = await visiblePlace(
+      ctx.authz,
+      parseOptionalId(organizationIdArg, 'organizationId'),
+      parseOptionalId(tenantIdArg, 'tenantId'),
+    );
 
     const grants = tenantId
       ? await ctx.authz.grantsOnTenant(tenantId)

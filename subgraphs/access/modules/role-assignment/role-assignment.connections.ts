@@ -2,7 +2,8 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-g
 import { connectionLoader } from '../../../common/batching.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
-import { badInput, forbidden, notFound } from '../../../common/errors.js';
+import { visiblePlace } from '../../../common/authz/decision.js';
+import { badInput, forbidden } from '../../../common/errors.js';
 import { parseOptionalId } from '../../../common/ids.js';
 import { ConnectionArgs, connectionType, keysetSql, pageRequest, toConnection, type Connection } from '../../../common/pagination.js';
 import { OrganizationRef, TenantRef } from '../refs/refs.js';
@@ -39,16 +40,16 @@ export class RoleAssignmentListResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() ctx: SubgraphContext,
   ): Promise<Connection<RoleAssignment>> {
-    const organizationId = parseOptionalId(organizationIdArg, 'organizationId');
-    const tenantId = parseOptionalId(tenantIdArg, 'tenantId');
-    const principalId = parseOptionalId(principalIdArg, 'principalId');
     const { authz } = ctx;
+    const { organizationId, tenantId } = await visiblePlace(
+      authz,
+      parseOptionalId(organizationIdArg, 'organizationId'),
+      parseOptionalId(tenantIdArg, 'tenantId'),
+    );
+    const principalId = parseOptionalId(principalIdArg, 'principalId');
     if (tenantId) {
-      const owner = await authz.organizationOfTenant(tenantId);
-      if (!owner || (organizationId && owner !== organizationId) || !(await authz.canOnTenant('tenant:read', tenantId))) throw notFound('Tenant');
       if (!(await authz.canOnTenant('role_assignment:read', tenantId))) throw forbidden('Missing permission role_assignment:read');
     } else if (organizationId) {
-      if (!(await authz.can('organization:read', organizationId))) throw notFound('Organization');
       if (!(await authz.can('role_assignment:read', organizationId))) throw forbidden('Missing permission role_assignment:read');
     } else if (principalId !== ctx.principal?.id && !(await authz.canOnPlatform('role_assignment:read'))) {
       throw badInput('organizationId', 'Name an organization or tenant, or ask for your own assignments (principalId)');

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { SubgraphContext } from '../../../common/context.js';
-import { forbidden, notFound } from '../../../common/errors.js';
+import { forbidden } from '../../../common/errors.js';
 import { OrganizationRef, Principal, principalRef, TenantRef } from '../refs/refs.js';
 import { byIdLoader } from '../../../common/loaders.js';
 import { CustomRole } from '../role/role.entity.js';
@@ -55,7 +55,5 @@ export class RoleAssignmentResolver {
 async function authorized(ctx: SubgraphContext, input: AssignRoleInput): Promise<service.AssignmentTarget> {
   const target = await service.resolveTarget(ctx.em, ctx.authz, input);
   if (await service.mayManage(ctx.authz, target)) return target;
-  if (target.tenantId && !(await ctx.authz.canOnTenant('tenant:read', target.tenantId))) throw notFound('Tenant');
-  if (!target.tenantId && target.organizationId && !(await ctx.authz.can('organization:read', target.organizationId))) throw notFound('Organization');
   throw forbidden('Missing permission role_assignment:manage');
 }

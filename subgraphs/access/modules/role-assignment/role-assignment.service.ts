@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { DecisionPoint } from '../../../common/authz/decision.js';
+import { visiblePlace, type DecisionPoint } from '../../../common/authz/decision.js';
 import type { Permission, Scope } from '../../../common/authz/catalog.js';
 import { audit, type Actor } from '../../../common/audit.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
@@ -25,14 +25,12 @@ export interface AssignmentTarget {
 /** Validates an assign/unassign input: the role exists and its scope matches what the input names. */
 export async function resolveTarget(em: EntityManager, authz: DecisionPoint, input: AssignRoleInput): Promise<AssignmentTarget> {
   const principalId = parseId(input.principalId, 'principalId');
-  const tenantId = parseOptionalId(input.tenantId, 'tenantId');
-  let organizationId = parseOptionalId(input.organizationId, 'organizationId');
+  const { organizationId, tenantId } = await visiblePlace(
+    authz,
+    parseOptionalId(input.organizationId, 'organizationId'),
+    parseOptionalId(input.tenantId, 'tenantId'),
+  );
   const scope: Scope = tenantId ? 'TENANT' : organizationId ? 'ORGANIZATION' : 'PLATFORM';
-  if (tenantId) {
-    const owner = await authz.organizationOfTenant(tenantId);
-    if (!owner || (organizationId && owner !== organizationId)) throw notFound('Tenant');
-    organizationId = owner;
-  }
   // Custom roles are found from where they are assigned: defined there or above.
   const role = await resolveRole(em, authz, input.roleKey, organizationId);
   if (!role) throw badInput('roleKey', `Unknown role "${String(input.roleKey)}"`);
