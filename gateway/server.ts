@@ -61,6 +61,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // The schema is the public contract and the playground needs it, in production too.
+    introspection: true,
     // The entry point owns SIGINT/SIGTERM; Apollo's own handlers would race its orderly stop.
     stopOnTerminationSignals: false,
   });

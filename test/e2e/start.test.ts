@@ -86,6 +86,9 @@ describe('npm start', () => {
     expect(second.output()).toContain(clientId);
     const read = await gql(url, await token(url, clientId, clientSecret), `{ organization(id: "${id}") { name } }`);
     expect(read.data.organization.name).toBe('Survives restarts');
+    // Explorable in production too (NODE_ENV=production here), as a playground needs.
+    const schema = await gql(url, await token(url, clientId, clientSecret), `{ __schema { queryType { name } } }`);
+    expect(schema.data.__schema.queryType.name).toBe('Query');
     expect(await stop(second.child, 'SIGTERM')).toBe(0);
   });
 });
