@@ -61,6 +61,23 @@ describe('docker-compose.yml', () => {
     expect(services.migrate!.environment?.BOOTSTRAP_CLIENT_SECRET).toBe('${BOOTSTRAP_CLIENT_SECRET:-}');
   });
 
+  it('writes down no password or secret anywhere: each comes from the environment, required or empty by default', () => {
+    const required = /^\$\{([A-Z_]+):\?[^}]+\}$/;
+    const fromEnvironment = /^\$\{[A-Z_]+(:\?[^}]+|:-)?\}$/;
+    for (const [name, service] of Object.entries(services)) {
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        if (/SECRET|PASSWORD/.test(key)) expect(String(value), `${name} ${key}`).toMatch(fromEnvironment);
+      }
+    }
+    const databasePassword = required.exec(String(services.postgres!.environment?.POSTGRES_PASSWORD))?.[1];
+    expect(databasePassword, 'POSTGRES_PASSWORD is required from the environment').toBeTruthy();
+    for (const name of [...nodeServices, 'migrate']) {
+      const url = String(services[name]!.environment?.DATABASE_URL);
+      const password = /^postgresql:\/\/[^:/@]+:(.+)@postgres:5432\//.exec(url)?.[1] ?? '';
+      expect(required.exec(password)?.[1], `${name} DATABASE_URL password`).toBe(databasePassword);
+    }
+  });
+
   it('names entry points that exist as sources, and environment variables the code reads', () => {
     for (const service of Object.values(services).filter((s) => s.command)) {
       expect(existsSync(new URL(sourceOf(service.command!), root)), service.command!.join(' ')).toBe(true);
