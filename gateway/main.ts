@@ -1,5 +1,5 @@
-import { DEFAULT_PORTS, env, envInt, audienceFor, trimSlash } from '../subgraphs/common/config.js';
-import { runUntilSignal } from '../subgraphs/common/main.js';
+import { DEFAULT_PORTS, env, envInt, audienceFor, trimSlash } from '../lib/config.js';
+import { runUntilSignal } from '../lib/main.js';
 import { startGateway } from './server.js';
 
 const issuer = trimSlash(env('PUBLIC_URL', `http://localhost:${DEFAULT_PORTS.gateway}`));

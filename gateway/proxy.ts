@@ -1,7 +1,7 @@
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createProxyServer } from 'http-proxy-3';
-import { INTERNAL_HEADER } from '../subgraphs/common/auth/internal.js';
-import { sendJson } from '../subgraphs/common/http.js';
+import { INTERNAL_HEADER } from '../lib/auth/internal.js';
+import { sendJson } from '../lib/http.js';
 
 /**
  * The OAuth, SSO and discovery routes live in identities but are served from the gateway's

@@ -2,10 +2,10 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { INTERNAL_HEADER } from '../subgraphs/common/auth/internal.js';
-import { bearerToken, TokenVerifier, type Principal } from '../subgraphs/common/auth/tokens.js';
-import { close, handleGraphQL, listen, requestIdOf, safeHandler, sendJson, type Route } from '../subgraphs/common/http.js';
-import { formatError } from '../subgraphs/common/server.js';
+import { INTERNAL_HEADER } from '../lib/auth/internal.js';
+import { bearerToken, TokenVerifier, type Principal } from '../lib/auth/tokens.js';
+import { close, handleGraphQL, listen, requestIdOf, safeHandler, sendJson, type Route } from '../lib/http.js';
+import { formatError } from '../lib/errors.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
 
 export interface GatewayOptions {

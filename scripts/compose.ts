@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { DEFAULT_PORTS } from '../subgraphs/common/config.js';
+import { DEFAULT_PORTS } from '../lib/config.js';
 import { buildAllSubgraphSchemas, SUBGRAPH_NAMES } from './schemas.js';
 
 const schemaDir = new URL('../schema/', import.meta.url);

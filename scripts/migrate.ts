@@ -1,6 +1,6 @@
 /** `npm run migrate`: applies every subgraph's migrations and the bootstrap to DATABASE_URL, then exits. */
-import { env } from '../subgraphs/common/config.js';
-import { bootstrapInstallation, closeDatabases, migrateAll, openDatabases } from './stack.js';
+import { env } from '../lib/config.js';
+import { bootstrapInstallation, closeDatabases, migrateAll, openDatabases } from '../all-in-one/stack.js';
 
 const databases = await openDatabases(env('DATABASE_URL'), 2);
 try {

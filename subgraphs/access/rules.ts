@@ -2,7 +2,7 @@ import { allow, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { can, canOnTenant, isAuthenticated } from '../common/authz/rules.js';
 import type { SubgraphContext } from '../common/context.js';
-import { notFound, unauthenticated } from '../common/errors.js';
+import { notFound, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../common/ids.js';
 import { byIdLoader } from '../common/loaders.js';
 import { CustomRole } from './modules/role/role.entity.js';

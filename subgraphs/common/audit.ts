@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal } from './auth/tokens.js';
+import type { Principal } from '../../lib/auth/tokens.js';
 import { sql } from './db/orm.js';
 import { newId } from './ids.js';
 

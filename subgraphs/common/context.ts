@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal } from './auth/tokens.js';
+import type { Principal } from '../../lib/auth/tokens.js';
 import type { DecisionPoint } from './authz/decision.js';
 
 /** What every resolver of every subgraph receives, fresh for each request. */

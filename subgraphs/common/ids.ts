@@ -1,5 +1,5 @@
 import { v7 as uuidv7, validate, version } from 'uuid';
-import { badInput } from './errors.js';
+import { badInput } from '../../lib/errors.js';
 
 export const newId = (): string => uuidv7();
 

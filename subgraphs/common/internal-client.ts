@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { INTERNAL_HEADER } from './auth/internal.js';
+import { INTERNAL_HEADER } from '../../lib/auth/internal.js';
 import type { SubgraphContext } from './context.js';
 
 export interface SubgraphError {

@@ -1,41 +1,15 @@
 import { createServer } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError } from 'graphql';
-import { isInternalCredential, INTERNAL_HEADER } from './auth/internal.js';
-import { bearerToken, TokenVerifier } from './auth/tokens.js';
+import { isInternalCredential, INTERNAL_HEADER } from '../../lib/auth/internal.js';
+import { bearerToken, TokenVerifier } from '../../lib/auth/tokens.js';
 import { DecisionPoint } from './authz/decision.js';
-import type { CommonConfig } from './config.js';
+import type { CommonConfig } from '../../lib/config.js';
+import { formatError } from '../../lib/errors.js';
 import type { SubgraphContext } from './context.js';
 import type { Database } from './db/orm.js';
 import type { SubgraphSchema } from './federation.js';
-import { close, handleGraphQL, listen, requestIdOf, safeHandler, sendJson, type Route } from './http.js';
-
-const PUBLIC_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'CONFLICT',
-  'RATE_LIMITED',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
-
-/** Errors with a public code pass as they are; anything else is logged and reported without details. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-    const { http: _http, stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
-  }
-  console.error('unexpected error', error);
-  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-}
+import { close, handleGraphQL, listen, requestIdOf, safeHandler, sendJson, type Route } from '../../lib/http.js';
 
 export interface SubgraphServerOptions {
   name: string;

@@ -1,4 +1,4 @@
-import { badInput } from './errors.js';
+import { badInput } from '../../lib/errors.js';
 
 export const LABEL_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const CONTROL = /\p{Cc}/u;

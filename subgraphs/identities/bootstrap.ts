@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashSecret } from '../common/auth/secrets.js';
 import { sql } from '../common/db/orm.js';
-import { badInput } from '../common/errors.js';
+import { badInput } from '../../lib/errors.js';
 import { newClientId, newClientSecret } from './modules/credential/credential.service.js';
 import { ServiceAccountCredential } from './modules/credential/credential.entity.js';
 import { ServiceAccount } from './modules/service-account/service-account.entity.js';

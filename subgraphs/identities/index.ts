@@ -1,6 +1,6 @@
-import type { CommonConfig } from '../common/config.js';
+import type { CommonConfig } from '../../lib/config.js';
 import type { Database } from '../common/db/orm.js';
-import { TokenVerifier } from '../common/auth/tokens.js';
+import { TokenVerifier } from '../../lib/auth/tokens.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openIdentitiesDatabase } from './database.js';
 import { TokenIssuer } from './modules/oauth/issuer.js';

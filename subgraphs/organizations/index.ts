@@ -1,4 +1,4 @@
-import type { CommonConfig } from '../common/config.js';
+import type { CommonConfig } from '../../lib/config.js';
 import type { Database } from '../common/db/orm.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openOrganizationsDatabase } from './database.js';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { commonConfigFromEnv, DEFAULT_PORTS, env, envInt } from '../common/config.js';
-import { runUntilSignal } from '../common/main.js';
+import { commonConfigFromEnv, DEFAULT_PORTS, env, envInt } from '../../lib/config.js';
+import { runUntilSignal } from '../../lib/main.js';
 import { startOrganizations } from './index.js';
 
 runUntilSignal('organizations', () =>

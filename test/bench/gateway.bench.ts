@@ -4,7 +4,7 @@
  * organizations and access) straight to the organizations subgraph, and through the gateway.
  */
 import { afterAll, bench, describe, inject } from 'vitest';
-import { INTERNAL_HEADER } from '../../subgraphs/common/auth/internal.js';
+import { INTERNAL_HEADER } from '../../lib/auth/internal.js';
 import { startTestStack, type TestStack } from '../harness/stack.js';
 
 const stack: TestStack = await startTestStack();

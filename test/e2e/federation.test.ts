@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INTERNAL_HEADER } from '../../subgraphs/common/auth/internal.js';
+import { INTERNAL_HEADER } from '../../lib/auth/internal.js';
 import { useTestStack, unique } from '../harness/stack.js';
 
 const stack = useTestStack();

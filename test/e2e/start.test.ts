@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/stack.js';
+import { freePort } from '../../all-in-one/stack.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 let dataDir: string;
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 async function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'all-in-one/start.ts'], {
     cwd: root,
     // NODE_ENV as in production: libraries (Apollo) install their own signal handlers outside of tests.
     env: { ...process.env, ...env, DATABASE_URL: '', NODE_ENV: 'production' },

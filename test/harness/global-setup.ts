@@ -6,8 +6,8 @@ import 'reflect-metadata';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../subgraphs/common/db/embedded.js';
-import { randomSecret } from '../../subgraphs/common/config.js';
-import { bootstrapInstallation, closeDatabases, migrateAll, openDatabases } from '../../scripts/stack.js';
+import { randomSecret } from '../../lib/config.js';
+import { bootstrapInstallation, closeDatabases, migrateAll, openDatabases } from '../../all-in-one/stack.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

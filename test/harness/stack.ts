@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { startStack, type Stack } from '../../scripts/stack.js';
+import { startStack, type Stack } from '../../all-in-one/stack.js';
 
 export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;

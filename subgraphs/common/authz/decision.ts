@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../db/orm.js';
-import { notFound } from '../errors.js';
-import type { Principal } from '../auth/tokens.js';
+import { notFound } from '../../../lib/errors.js';
+import type { Principal } from '../../../lib/auth/tokens.js';
 import { builtinRole, type Permission, type Scope } from './catalog.js';
 
 /** One role assignment of the caller, as it bears on decisions. */

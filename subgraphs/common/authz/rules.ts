@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { deny, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { forbidden, notFound, unauthenticated } from '../errors.js';
+import { forbidden, notFound, unauthenticated } from '../../../lib/errors.js';
 import type { SubgraphContext } from '../context.js';
 import type { Permission } from './catalog.js';
 

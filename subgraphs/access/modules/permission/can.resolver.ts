@@ -3,7 +3,7 @@ import { BUILTIN_ROLES, isPermission, type Permission, type Scope } from '../../
 import { visiblePlace, type Grant } from '../../../common/authz/decision.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
-import { badInput } from '../../../common/errors.js';
+import { badInput } from '../../../../lib/errors.js';
 import { parseOptionalId } from '../../../common/ids.js';
 import { RoleAssignment } from '../role-assignment/role-assignment.entity.js';
 

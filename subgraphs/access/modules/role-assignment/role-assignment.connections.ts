@@ -3,7 +3,7 @@ import { connectionLoader } from '../../../common/batching.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
 import { visiblePlace } from '../../../common/authz/decision.js';
-import { badInput, forbidden } from '../../../common/errors.js';
+import { badInput, forbidden } from '../../../../lib/errors.js';
 import { parseOptionalId } from '../../../common/ids.js';
 import { ConnectionArgs, connectionType, keysetSql, pageRequest, toConnection, type Connection } from '../../../common/pagination.js';
 import { OrganizationRef, TenantRef } from '../refs/refs.js';

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { SubgraphContext } from '../../../common/context.js';
-import { forbidden } from '../../../common/errors.js';
+import { forbidden } from '../../../../lib/errors.js';
 import { OrganizationRef, Principal, principalRef, TenantRef } from '../refs/refs.js';
 import { byIdLoader } from '../../../common/loaders.js';
 import { CustomRole } from '../role/role.entity.js';

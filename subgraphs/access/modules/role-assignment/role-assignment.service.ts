@@ -5,7 +5,7 @@ import type { Permission, Scope } from '../../../common/authz/catalog.js';
 import { audit, type Actor } from '../../../common/audit.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
 import { sql } from '../../../common/db/orm.js';
-import { badInput, conflict, forbidden, notFound } from '../../../common/errors.js';
+import { badInput, conflict, forbidden, notFound } from '../../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../common/ids.js';
 import { resolveRole } from '../role/role.service.js';
 import { RoleAssignment } from './role-assignment.entity.js';

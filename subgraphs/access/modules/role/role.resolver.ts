@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { SubgraphContext } from '../../../common/context.js';
-import { notFound } from '../../../common/errors.js';
+import { notFound } from '../../../../lib/errors.js';
 import { parseOptionalId } from '../../../common/ids.js';
 import { CreateRoleInput, DeleteRoleInput, UpdateRoleInput } from './role.input.js';
 import * as service from './role.service.js';

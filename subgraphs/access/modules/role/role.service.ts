@@ -4,7 +4,7 @@ import { builtinRole, isPermission, PERMISSIONS, type Permission, type Scope } f
 import type { DecisionPoint } from '../../../common/authz/decision.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
 import { sql } from '../../../common/db/orm.js';
-import { badInput, conflict, forbidden, notFound } from '../../../common/errors.js';
+import { badInput, conflict, forbidden, notFound } from '../../../../lib/errors.js';
 import { parseId } from '../../../common/ids.js';
 import { parseName, parseOptionalText } from '../../../common/validation.js';
 import { CustomRole } from './role.entity.js';

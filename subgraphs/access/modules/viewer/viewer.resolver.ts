@@ -2,7 +2,7 @@ import { Args, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root
 import type { Grant } from '../../../common/authz/decision.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
-import { unauthenticated } from '../../../common/errors.js';
+import { unauthenticated } from '../../../../lib/errors.js';
 import { ConnectionArgs, keysetSql, PageInfo, pageRequest, toConnection } from '../../../common/pagination.js';
 import { OrganizationRef, Principal, principalRef, ServiceAccountRef, TenantRef } from '../refs/refs.js';
 import { RoleAssignment } from '../role-assignment/role-assignment.entity.js';

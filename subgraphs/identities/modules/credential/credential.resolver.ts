@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { PermissionCheck, permissionChecks } from '../../../common/authz/permissions.js';
-import { notFound } from '../../../common/errors.js';
+import { notFound } from '../../../../lib/errors.js';
 import { serviceAccountById } from '../service-account/service-account.loaders.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { ServiceAccountCredential, ServiceAccountCredentialWithSecret } from './credential.entity.js';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateSecret, hashSecret } from '../../../common/auth/secrets.js';
 import { audit, type Actor } from '../../../common/audit.js';
-import { badInput, notFound } from '../../../common/errors.js';
+import { badInput, notFound } from '../../../../lib/errors.js';
 import { parseId } from '../../../common/ids.js';
 import { parseOptionalText } from '../../../common/validation.js';
 import { ServiceAccount } from '../service-account/service-account.entity.js';

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { ACCESS_TOKEN_TYPE, type PrincipalType } from '../../../common/auth/tokens.js';
+import { ACCESS_TOKEN_TYPE, type PrincipalType } from '../../../../lib/auth/tokens.js';
 import { newId } from '../../../common/ids.js';
 import type { KeyStore } from './keys.js';
 

@@ -2,7 +2,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK
 import { errors as joseErrors } from 'jose';
 import type { Database } from '../../../common/db/orm.js';
 import { sql } from '../../../common/db/orm.js';
-import { ACCESS_TOKEN_ALGORITHMS } from '../../../common/auth/tokens.js';
+import { ACCESS_TOKEN_ALGORITHMS } from '../../../../lib/auth/tokens.js';
 
 const ALG = ACCESS_TOKEN_ALGORITHMS[0]!;
 /** How long a cached view of the key table is trusted before it is read again (rotations show up within this). */

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import OAuth2Server, { Request as OAuthRequest, Response as OAuthResponse, OAuthError, type Client, type Token } from '@node-oauth/oauth2-server';
 import type { Database } from '../../../common/db/orm.js';
-import { readBody, sendJson, type Route } from '../../../common/http.js';
-import { ACCESS_TOKEN_ALGORITHMS } from '../../../common/auth/tokens.js';
+import { readBody, sendJson, type Route } from '../../../../lib/http.js';
+import { ACCESS_TOKEN_ALGORITHMS } from '../../../../lib/auth/tokens.js';
 import { authenticateClient, type AuthenticatedClient } from './client-credentials.js';
 import type { TokenIssuer } from './issuer.js';
 import type { KeyStore } from './keys.js';

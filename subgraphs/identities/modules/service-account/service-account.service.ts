@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit, type Actor } from '../../../common/audit.js';
-import { notFound } from '../../../common/errors.js';
+import { notFound } from '../../../../lib/errors.js';
 import { parseId } from '../../../common/ids.js';
 import { parseName, parseOptionalText } from '../../../common/validation.js';
 import { ServiceAccount } from './service-account.entity.js';

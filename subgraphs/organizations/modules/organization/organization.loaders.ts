@@ -3,7 +3,7 @@ import { connectionLoader } from '../../../common/batching.js';
 import { byIdLoader } from '../../../common/loaders.js';
 import { loader, type SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
-import { badInput } from '../../../common/errors.js';
+import { badInput } from '../../../../lib/errors.js';
 import type { ConnectionArgs } from '../../../common/pagination.js';
 import { Organization } from './organization.entity.js';
 

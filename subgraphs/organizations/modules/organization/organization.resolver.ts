@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
-import { notFound } from '../../../common/errors.js';
+import { notFound } from '../../../../lib/errors.js';
 import { isUuid, parseId, parseOptionalId } from '../../../common/ids.js';
 import { connectionType, ConnectionArgs, keysetSql, pageRequest, toConnection, type Connection } from '../../../common/pagination.js';
 import { Organization } from './organization.entity.js';

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit, retractAudit, type Actor } from '../../../common/audit.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
 import { sql } from '../../../common/db/orm.js';
-import { conflict, notFound } from '../../../common/errors.js';
+import { conflict, notFound } from '../../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../common/ids.js';
 import { labelFromName, parseLabel, parseName, parseVat } from '../../../common/validation.js';
 import { Organization } from './organization.entity.js';

@@ -1,5 +1,5 @@
 import type { SubgraphContext } from '../../../common/context.js';
-import { apiError, badInput } from '../../../common/errors.js';
+import { apiError, badInput } from '../../../../lib/errors.js';
 import { callSubgraph } from '../../../common/internal-client.js';
 
 const ASSIGN_OWNER = `mutation($input: AssignRoleInput!) { assignRole(input: $input) { id } }`;

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PermissionCheck, permissionChecks } from '../../../common/authz/permissions.js';
 import type { SubgraphContext } from '../../../common/context.js';
-import { notFound } from '../../../common/errors.js';
+import { notFound } from '../../../../lib/errors.js';
 import { isUuid, parseId } from '../../../common/ids.js';
 import { connectionType, ConnectionArgs } from '../../../common/pagination.js';
 import { Organization } from '../organization/organization.entity.js';

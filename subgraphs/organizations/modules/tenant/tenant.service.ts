@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit, type Actor } from '../../../common/audit.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
-import { conflict, notFound } from '../../../common/errors.js';
+import { conflict, notFound } from '../../../../lib/errors.js';
 import { parseId } from '../../../common/ids.js';
 import { labelFromName, parseLabel, parseName } from '../../../common/validation.js';
 import { Organization } from '../organization/organization.entity.js';

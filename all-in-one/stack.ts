@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { ensurePlatformAdmin } from '../subgraphs/access/bootstrap.js';
 import { openAccessDatabase } from '../subgraphs/access/database.js';
 import { startAccess } from '../subgraphs/access/index.js';
-import { audienceFor, randomSecret, trimSlash, type CommonConfig } from '../subgraphs/common/config.js';
+import { audienceFor, randomSecret, trimSlash, type CommonConfig } from '../lib/config.js';
 import { migrate, type Database } from '../subgraphs/common/db/orm.js';
 import type { RunningSubgraph } from '../subgraphs/common/server.js';
 import { ensureBootstrapAccount, type BootstrapAccount } from '../subgraphs/identities/bootstrap.js';

@@ -3,7 +3,7 @@
  * (PGlite) keeps its data in ./.data/; with it, a real server is used.
  */
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../subgraphs/common/db/embedded.js';
-import { DEFAULT_PORTS, env, envInt } from '../subgraphs/common/config.js';
+import { DEFAULT_PORTS, env, envInt } from '../lib/config.js';
 import { startStack } from './stack.js';
 
 async function main(): Promise<void> {
