@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { INTERNAL_HEADER } from '../lib/auth/internal.js';
-import { bearerToken, TokenVerifier, type Principal } from '../lib/auth/tokens.js';
+import { bearerToken, TokenVerifier, type Caller } from '../lib/auth/tokens.js';
 import { close, handleGraphQL, listen, requestIdOf, safeHandler, sendJson, type Route } from '../lib/http.js';
 import { formatError } from '../lib/errors.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
@@ -24,7 +24,7 @@ export interface GatewayOptions {
 export interface GatewayContext {
   requestId: string;
   token: string | undefined;
-  principal: Principal | null;
+  principal: Caller | null;
 }
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);

@@ -3,7 +3,7 @@ import { invalidToken } from '../errors.js';
 
 export type PrincipalType = 'user' | 'service_account';
 
-export interface Principal {
+export interface Caller {
   id: string;
   type: PrincipalType;
   /** Present on tokens exchanged for a single organization. */
@@ -32,7 +32,7 @@ export class TokenVerifier {
     else throw new Error('TokenVerifier needs jwksUrl or keys');
   }
 
-  async verify(token: string): Promise<Principal> {
+  async verify(token: string): Promise<Caller> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal } from '../../lib/auth/tokens.js';
+import type { Caller } from '../../lib/auth/tokens.js';
 import { sql } from './db/orm.js';
 import { newId } from './ids.js';
 
 /** Who acts and in which request: a subgraph context fits. */
 export interface Actor {
-  principal: Principal | null;
+  principal: Caller | null;
   requestId: string;
 }
 

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal } from '../../lib/auth/tokens.js';
+import type { Caller } from '../../lib/auth/tokens.js';
 import type { DecisionPoint } from './authz/decision.js';
 
 /** What every resolver of every subgraph receives, fresh for each request. */
 export interface SubgraphContext {
   requestId: string;
-  principal: Principal | null;
+  principal: Caller | null;
   /** The caller's bearer token, for the rare call this subgraph makes to another on the caller's behalf. */
   token: string | undefined;
   /** True only when the request carries the gateway's internal credential. */

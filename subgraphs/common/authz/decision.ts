@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../db/orm.js';
 import { notFound } from '../../../lib/errors.js';
-import type { Principal } from '../../../lib/auth/tokens.js';
+import type { Caller } from '../../../lib/auth/tokens.js';
 import { builtinRole, type Permission, type Scope } from './catalog.js';
 
 /** One role assignment of the caller, as it bears on decisions. */
@@ -44,7 +44,7 @@ export class DecisionPoint {
 
   constructor(
     private readonly em: EntityManager,
-    readonly principal: Principal | null,
+    readonly principal: Caller | null,
   ) {
     this.paths = new DataLoader(
       async (ids) => {
