@@ -8,6 +8,7 @@ import { ensurePlatformAdmin } from '../subgraphs/access/bootstrap.js';
 import { openAccessDatabase } from '../subgraphs/access/database.js';
 import { startAccess } from '../subgraphs/access/index.js';
 import { audienceFor, randomSecret, trimSlash, type CommonConfig } from '../lib/config.js';
+import { migrateAudit } from '../subgraphs/common/audit/database.js';
 import { migrate, type Database } from '../subgraphs/common/db/orm.js';
 import type { RunningSubgraph } from '../subgraphs/common/server.js';
 import { ensureBootstrapAccount, type BootstrapAccount } from '../subgraphs/identities/bootstrap.js';
@@ -76,6 +77,7 @@ export async function migrateAll(databases: Databases): Promise<void> {
   await migrate(databases.organizations);
   await migrate(databases.identities);
   await migrate(databases.access);
+  await migrateAudit(databases.access);
 }
 
 /** Root organization, bootstrap admin, platform_admin: each step idempotent, so a half-done bootstrap completes on the next start. */

@@ -21,6 +21,11 @@ export const invalidToken = (message: string) =>
 export const forbidden = (message = 'Not allowed') => apiError('FORBIDDEN', message);
 /** Used both for ids that do not exist and for objects the caller may not see, so the two are indistinguishable. */
 export const notFound = (what: string) => apiError('NOT_FOUND', `${what} not found`);
+/** The value, or NOT_FOUND when there is none (or the caller may not see it). */
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw notFound(what);
+  return value;
+}
 export const badInput = (field: string, message: string) => apiError('BAD_USER_INPUT', message, { field });
 export const conflict = (message: string, extra: Record<string, unknown> = {}) => apiError('CONFLICT', message, extra);
 

@@ -1,6 +1,5 @@
 import { openDatabase, type Database } from '../common/db/orm.js';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.js';
-import { Migration20261123010000_audit } from './migrations/Migration20261123010000_audit.js';
 import { Migration20261123020000_custom_roles } from './migrations/Migration20261123020000_custom_roles.js';
 import { CustomRole } from './modules/role/role.entity.js';
 import { RoleAssignment } from './modules/role-assignment/role-assignment.entity.js';
@@ -16,7 +15,6 @@ export function openAccessDatabase(databaseUrl: string, poolMax: number, shareCo
     entities: [RoleAssignment, CustomRole],
     migrations: [
       { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
-      { name: 'Migration20261123010000_audit', class: Migration20261123010000_audit },
       { name: 'Migration20261123020000_custom_roles', class: Migration20261123020000_custom_roles },
     ],
   });

@@ -1,28 +1,26 @@
 import { allow, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { can, canOnTenant, isAuthenticated } from '../common/authz/rules.js';
+import { Place } from '../common/authz/decision.js';
+import { can, isAuthenticated } from '../common/authz/rules.js';
 import type { SubgraphContext } from '../common/context.js';
 import { notFound, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../common/ids.js';
 import { byIdLoader } from '../common/loaders.js';
 import { CustomRole } from './modules/role/role.entity.js';
 
-const self = (organization: { id: string }) => organization.id;
-const roleArg = async (_parent: unknown, args: { id: unknown }, ctx: SubgraphContext) =>
-  (await byIdLoader(ctx, CustomRole).load(parseId(args.id, 'id')))?.organizationId ?? null;
+const organizationArg = (_parent: unknown, args: { organizationId: unknown }) => Place.organization(parseId(args.organizationId, 'organizationId'));
+const roleArg = async (_parent: unknown, args: { id: unknown }, ctx: SubgraphContext) => {
+  const role = await byIdLoader(ctx, CustomRole).load(parseId(args.id, 'id'));
+  return role ? Place.organization(role.organizationId) : null;
+};
+const self = (organization: { id: string }) => Place.organization(organization.id);
 
 /** An assignment is visible to whoever holds it, and where it applies: on its tenant, its organization, or the platform. */
 const assignmentReadable = rule({ cache: 'no_cache' })(
   async (assignment: { principalId: string; tenantId: string | null; organizationId: string | null }, _args: unknown, ctx: SubgraphContext) => {
     if (!ctx.principal) return unauthenticated();
     if (assignment.principalId === ctx.principal.id) return true;
-    const { authz } = ctx;
-    const allowed = assignment.tenantId
-      ? await authz.canOnTenant('role_assignment:read', assignment.tenantId)
-      : assignment.organizationId
-        ? await authz.can('role_assignment:read', assignment.organizationId)
-        : await authz.canOnPlatform('role_assignment:read');
-    return allowed || notFound('RoleAssignment');
+    return (await ctx.authz.can('role_assignment:read', Place.of(assignment))) || notFound('RoleAssignment');
   },
 );
 
@@ -32,15 +30,15 @@ export const accessRules: IRules = {
     // Visibility of the organization or tenant asked about is checked in the resolver (NOT_FOUND).
     can: isAuthenticated,
     me: isAuthenticated,
-    // Place and permission come from the arguments; checked in the resolver.
+    // Place and permission come from the arguments; checked in the service.
     roleAssignments: isAuthenticated,
-    auditEvents: can('audit:read', (_parent: unknown, args: { organizationId: unknown }) => parseId(args.organizationId, 'organizationId')),
+    auditEvents: can('audit:read', organizationArg),
   },
   Mutation: {
-    // Their scope is inside the input; the resolver asks the decision point (see role-assignment.resolver.ts).
-    createRole: can('role:manage', (_parent: unknown, args: { organizationId: unknown }) => parseId(args.organizationId, 'organizationId')),
+    createRole: can('role:manage', organizationArg),
     updateRole: can('role:manage', roleArg, 'Role'),
     deleteRole: can('role:manage', roleArg, 'Role'),
+    // Their place is inside the input; the service asks the decision point (role-assignment.service.ts).
     assignRole: isAuthenticated,
     unassignRole: isAuthenticated,
   },
@@ -50,8 +48,8 @@ export const accessRules: IRules = {
     roleAssignments: can('role_assignment:read', self),
   },
   Tenant: {
-    id: canOnTenant('tenant:read', self),
-    roleAssignments: canOnTenant('role_assignment:read', self),
+    id: can('tenant:read', (tenant: { id: string }) => Place.tenant(tenant.id)),
+    roleAssignments: can('role_assignment:read', (tenant: { id: string }) => Place.tenant(tenant.id)),
   },
   RoleAssignmentConnection: allow,
   RoleAssignmentEdge: allow,

@@ -3,7 +3,7 @@ import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { loader, type SubgraphContext } from './context.js';
 import { sql } from './db/orm.js';
-import { keysetSql, pageRequest, toConnection, type Connection, type ConnectionArgs, type PageRequest, type SortKey } from './pagination.js';
+import { keysetSql, pageRequest, toConnection, type Connection, type ConnectionArgs, type PageRequest, type SortKey, type SortOrder } from './pagination.js';
 
 export interface PartitionedPage<R> {
   rows: R[];
@@ -17,10 +17,10 @@ export interface PartitionedPage<R> {
  */
 export async function pagesByPartition<R extends Record<string, unknown>>(
   em: EntityManager,
-  options: { source: string; params: unknown[]; columns: string[]; page: PageRequest; keys: readonly string[] },
+  options: { source: string; params: unknown[]; page: PageRequest; keys: readonly string[] },
 ): Promise<Map<string, PartitionedPage<R>>> {
   const { page } = options;
-  const keyset = keysetSql(options.columns, page);
+  const keyset = keysetSql(page);
   const rows = await sql<R & { _key: string; _total: number; _rn: number | null }>(
     em,
     `with src as (${options.source}),
@@ -60,17 +60,17 @@ export function connectionLoader<T extends object>(
   entity: EntityName<T>,
   name: string,
   args: ConnectionArgs,
-  columns: string[],
+  order: SortOrder,
   keyOf: (node: T) => SortKey,
   source: (keys: readonly string[]) => { sql: string; params: unknown[] },
   /** Sees every node loaded, e.g. to prime other loaders with what the rows already tell. */
   onNodes?: (nodes: T[]) => void,
 ): DataLoader<string, Connection<T>> {
-  const page = pageRequest(args, columns.length);
+  const page = pageRequest(args, order);
   return loader(ctx, `${name}:${JSON.stringify(args)}`, () =>
     new DataLoader<string, Connection<T>>(async (keys) => {
       const { sql: text, params } = source(keys);
-      const pages = await pagesByPartition<Record<string, unknown>>(ctx.em, { source: text, params, columns, page, keys });
+      const pages = await pagesByPartition<Record<string, unknown>>(ctx.em, { source: text, params, page, keys });
       return keys.map((key) => {
         const { rows, total } = pages.get(key)!;
         const nodes = rows.map((row) => ctx.em.map(entity, row as never));

@@ -53,6 +53,9 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
         const token = bearerToken(req.headers.authorization);
         const principal = token ? await verifier.verify(token) : null;
         const em = database.orm.em.fork();
+        const authz = new DecisionPoint(em, principal);
+        // The principal's existence comes with its grants, read here once for the request.
+        await authz.authenticate();
         const credential = req.headers[INTERNAL_HEADER];
         return {
           requestId: requestIdOf(req),
@@ -60,7 +63,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
           token,
           internal: isInternalCredential(typeof credential === 'string' ? credential : undefined, config.internalSecret),
           em,
-          authz: new DecisionPoint(em, principal),
+          authz,
           loaders: new Map(),
           services: options.services ?? {},
         };

@@ -1,17 +1,21 @@
 import { allow, or, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
+import { Place } from '../common/authz/decision.js';
 import { can } from '../common/authz/rules.js';
 import type { SubgraphContext } from '../common/context.js';
 import { parseId } from '../common/ids.js';
 import { organizationOfCredential } from './modules/credential/credential.loaders.js';
-import { organizationOfServiceAccount, serviceAccountById } from './modules/service-account/service-account.loaders.js';
+import { organizationOfServiceAccount } from './modules/service-account/service-account.loaders.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const organizationArg = (name: string) => (_parent: unknown, args: any) => parseId(args[name], name);
-const accountArg = (name: string) => (_parent: unknown, args: any, ctx: SubgraphContext) => organizationOfServiceAccount(ctx, parseId(args[name], name));
+const organizationArg = (name: string) => (_parent: unknown, args: any) => Place.organization(parseId(args[name], name));
+/** Where an object of an organization lives, or null (NOT_FOUND) when there is no such object. */
+const inOrganization = (organizationId: string | null) => (organizationId ? Place.organization(organizationId) : null);
+const accountArg = (name: string) => async (_parent: unknown, args: any, ctx: SubgraphContext) =>
+  inOrganization(await organizationOfServiceAccount(ctx, parseId(args[name], name)));
 /** A principal always sees itself (me.principal), whatever its roles. */
 const isSelf = rule({ cache: 'no_cache' })((account: { id: string }, _args: unknown, ctx: SubgraphContext) => account.id === ctx.principal?.id);
-const credentialArg = (_parent: unknown, args: any, ctx: SubgraphContext) => organizationOfCredential(ctx, parseId(args.id, 'id'));
+const credentialArg = async (_parent: unknown, args: any, ctx: SubgraphContext) => inOrganization(await organizationOfCredential(ctx, parseId(args.id, 'id')));
 
 export const identityRules: IRules = {
   Query: {
@@ -26,14 +30,14 @@ export const identityRules: IRules = {
     deleteServiceAccountCredential: can('service_account:manage', credentialArg, 'ServiceAccountCredential'),
   },
   Organization: {
-    id: can('organization:read', (organization: { id: string }) => organization.id),
-    serviceAccounts: can('service_account:read', (organization: { id: string }) => organization.id),
+    id: can('organization:read', (organization: { id: string }) => Place.organization(organization.id)),
+    serviceAccounts: can('service_account:read', (organization: { id: string }) => Place.organization(organization.id)),
   },
-  ServiceAccount: or(isSelf, can('service_account:read', (account: { organizationId: string }) => account.organizationId, 'ServiceAccount')),
+  ServiceAccount: or(isSelf, can('service_account:read', (account: { organizationId: string }) => Place.organization(account.organizationId), 'ServiceAccount')),
   ServiceAccountCredential: can(
     'service_account:read',
     async (credential: { serviceAccountId: string }, _args: unknown, ctx: SubgraphContext) =>
-      (await serviceAccountById(ctx).load(credential.serviceAccountId))?.organizationId ?? null,
+      inOrganization(await organizationOfServiceAccount(ctx, credential.serviceAccountId)),
     'ServiceAccountCredential',
   ),
   ServiceAccountCredentialWithSecret: allow,

@@ -1,11 +1,8 @@
 import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
 import { CredentialResolver } from './modules/credential/credential.resolver.js';
-import {
-  OrganizationServiceAccountsResolver,
-  resolveOrganizationReference,
-  resolveServiceAccountReference,
-  ServiceAccountResolver,
-} from './modules/service-account/service-account.resolver.js';
+import { resolveOrganizationReference } from './modules/organization/organization.reference.js';
+import { resolveServiceAccountReference } from './modules/service-account/service-account.reference.js';
+import { OrganizationServiceAccountsResolver, ServiceAccountResolver } from './modules/service-account/service-account.resolver.js';
 import { identityRules } from './rules.js';
 
 export function buildIdentitiesSchema(): Promise<SubgraphSchema> {

@@ -31,7 +31,8 @@ describe('service accounts', () => {
     const robot = await stack.principal(org.id, 'org_viewer');
     expect((await robot.client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: org.id })).errors).toBeUndefined();
     await admin.ok(`mutation($id: ID!) { deleteServiceAccount(id: $id) }`, { id: robot.id });
-    expect((await robot.client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: org.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // Its token is still unexpired, but the principal is gone: the request is refused as a whole.
+    expect((await robot.client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: org.id })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     const updated = await admin.ok(`mutation($id: ID!) { updateServiceAccount(id: $id, input: { name: "deployer-2", description: null }) { name description } }`, { id: account.id });
     expect(updated.updateServiceAccount).toEqual({ name: 'deployer-2', description: null });

@@ -2,7 +2,9 @@
  * The one permission catalog. A permission is `resource:action`; `on` names the GraphQL
  * types whose `permissions` field reports it, `scopes` where a role holding it can be assigned.
  */
-export type Scope = 'PLATFORM' | 'ORGANIZATION' | 'TENANT';
+export const Scope = { PLATFORM: 'PLATFORM', ORGANIZATION: 'ORGANIZATION', TENANT: 'TENANT' } as const;
+/** Where a role applies: the whole platform, an organization and everything below it, or one tenant. */
+export type Scope = (typeof Scope)[keyof typeof Scope];
 
 interface PermissionSpec {
   description: string;

@@ -1,9 +1,35 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from '../db/orm.js';
-import { notFound } from '../../../lib/errors.js';
 import type { Caller } from '../../../lib/auth/tokens.js';
+import { forbidden, invalidToken, notFound } from '../../../lib/errors.js';
 import { builtinRole, type Permission, type Scope } from './catalog.js';
+import { readAncestry, readCaller, readPrincipals, readTenantOwners, type CallerRecord, type PrincipalRecord } from './directory.js';
+
+/** Where a question is asked: the whole platform, an organization (and so its subtree), or one tenant. */
+export type Place =
+  | { readonly kind: 'platform' }
+  | { readonly kind: 'organization'; readonly organizationId: string }
+  | { readonly kind: 'tenant'; readonly tenantId: string };
+
+export const Place = {
+  platform: { kind: 'platform' } as Place,
+  organization: (organizationId: string): Place => ({ kind: 'organization', organizationId }),
+  tenant: (tenantId: string): Place => ({ kind: 'tenant', tenantId }),
+  /** The place an assignment (or anything shaped like one) applies to: its tenant, its organization, or the platform. */
+  of(target: { organizationId: string | null; tenantId: string | null }): Place {
+    if (target.tenantId) return Place.tenant(target.tenantId);
+    if (target.organizationId) return Place.organization(target.organizationId);
+    return Place.platform;
+  },
+  scope(place: Place): Scope {
+    return place.kind === 'tenant' ? 'TENANT' : place.kind === 'organization' ? 'ORGANIZATION' : 'PLATFORM';
+  },
+};
+
+/** The permission that makes a place visible at all: without it the place answers NOT_FOUND. */
+export function readPermission(place: Place): Permission | null {
+  return place.kind === 'tenant' ? 'tenant:read' : place.kind === 'organization' ? 'organization:read' : null;
+}
 
 /** One role assignment of the caller, as it bears on decisions. */
 export interface Grant {
@@ -15,57 +41,67 @@ export interface Grant {
   permissions: ReadonlySet<Permission>;
 }
 
-interface AssignmentRow {
-  id: string;
-  /** Set for custom roles: their permissions are read live, so a role's change applies on the next request. */
-  custom_permissions: Permission[] | null;
-  role_key: string;
-  scope: Scope;
-  organization_id: string | null;
-  tenant_id: string | null;
+/** A place named by arguments, resolved: a tenant's organization filled in. */
+export interface ResolvedPlace {
+  place: Place;
+  organizationId: string | null;
+  tenantId: string | null;
 }
 
-function permissionsOf(roleKey: string): ReadonlySet<Permission> {
+const keyOf = (place: Place) => (place.kind === 'tenant' ? `t:${place.tenantId}` : place.kind === 'organization' ? `o:${place.organizationId}` : 'p');
+
+function permissionsOfRole(roleKey: string): ReadonlySet<Permission> {
   return new Set(builtinRole(roleKey)?.permissions ?? []);
 }
 
 /**
- * The authorization decision point: one per request, read-only. A decision needs two facts:
- * the caller's assignments (read once per request) and the ancestry of the organization in
- * question (batched through one DataLoader, and primed for free by loaders that already
- * read organization rows). So a request touching 2 or 200 organizations costs the same
- * statements, and a nested list costs nothing beyond the rows it loads anyway.
+ * The authorization decision point: one per request, read-only, and the only way to ask.
+ * A decision needs the caller's assignments (read once per request, with the caller's
+ * existence) and where the place sits in the tree (ancestry and tenant ownership, batched
+ * through DataLoaders and primed for free by loaders that already read those rows). So a
+ * request touching 2 or 200 organizations costs the same statements.
  */
 export class DecisionPoint {
-  private assignments: Promise<Grant[]> | undefined;
+  private record: Promise<CallerRecord> | undefined;
+  private allGrants: Promise<Grant[]> | undefined;
+  private readonly held = new Map<string, Promise<ReadonlySet<Permission>>>();
   private readonly paths: DataLoader<string, string[] | null>;
-  /** Tenant id -> its organization's id. */
   private readonly tenants: DataLoader<string, string | null>;
+  private readonly principals: DataLoader<string, PrincipalRecord | null>;
 
   constructor(
     private readonly em: EntityManager,
-    readonly principal: Caller | null,
+    readonly caller: Caller | null,
   ) {
-    this.paths = new DataLoader(
-      async (ids) => {
-        const rows = await sql<{ id: string; path: string[] }>(this.em, `select id, path from organizations.organization where id = any(?::uuid[])`, [ids]);
-        const byId = new Map(rows.map((r) => [r.id, r.path]));
-        return ids.map((id) => byId.get(id) ?? null);
-      },
-      { maxBatchSize: 1000 },
-    );
-    this.tenants = new DataLoader(
-      async (ids) => {
-        const rows = await sql<{ id: string; organization_id: string }>(
-          this.em,
-          `select id, organization_id from organizations.tenant where id = any(?::uuid[])`,
-          [ids],
-        );
-        const byId = new Map(rows.map((r) => [r.id, r.organization_id]));
-        return ids.map((id) => byId.get(id) ?? null);
-      },
-      { maxBatchSize: 1000 },
-    );
+    const batch = <V>(read: (em: EntityManager, ids: readonly string[]) => Promise<Map<string, V>>) =>
+      new DataLoader<string, V | null>(
+        async (ids) => {
+          const found = await read(this.em, ids);
+          return ids.map((id) => found.get(id) ?? null);
+        },
+        { maxBatchSize: 1000 },
+      );
+    this.paths = batch(readAncestry);
+    this.tenants = batch(readTenantOwners);
+    this.principals = batch(readPrincipals);
+  }
+
+  /**
+   * Reads the caller's record; a token whose principal has been deleted since it was issued
+   * is refused here, for the whole request (HTTP 401), rather than answered as a stranger.
+   */
+  async authenticate(): Promise<void> {
+    if (this.caller && !(await this.callerRecord()).exists) throw invalidToken('The principal of this token no longer exists');
+  }
+
+  private callerRecord(): Promise<CallerRecord> {
+    this.record ??= this.caller ? readCaller(this.em, this.caller) : Promise.resolve({ exists: false, assignments: [] });
+    return this.record;
+  }
+
+  /** Tells the decision point an organization's ancestry that a loader has just read. */
+  primeOrganization(organizationId: string, path: string[]): void {
+    this.paths.prime(organizationId, path);
   }
 
   /** Tells the decision point which organization a tenant that a loader has just read belongs to. */
@@ -73,111 +109,118 @@ export class DecisionPoint {
     this.tenants.prime(tenantId, organizationId);
   }
 
-  /** The organization a tenant belongs to, or null when the tenant does not exist. */
-  organizationOfTenant(tenantId: string): Promise<string | null> {
-    return this.tenants.load(tenantId);
-  }
-
-  /** Tells the decision point an organization's ancestry that a loader has just read. */
-  prime(organizationId: string, path: string[]): void {
-    this.paths.prime(organizationId, path);
-  }
-
   /** Ancestor ids (root first) of an organization, or null when it does not exist. */
   ancestry(organizationId: string): Promise<string[] | null> {
     return this.paths.load(organizationId);
   }
 
-  /** Every assignment the caller holds, on any scope. */
+  /** The organization a tenant belongs to, or null when the tenant does not exist. */
+  organizationOfTenant(tenantId: string): Promise<string | null> {
+    return this.tenants.load(tenantId);
+  }
+
+  /** Every assignment the caller holds, anywhere. */
   grants(): Promise<Grant[]> {
-    if (!this.principal) return Promise.resolve([]);
-    this.assignments ??= sql<AssignmentRow>(
-      this.em,
-      // A deleted service account's tokens live until they expire; its grants end with it.
-      `select ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id, r.permissions as custom_permissions
-         from access.role_assignment ra
-         left join access.role r on r.id = ra.role_id
-        where ra.principal_id = ?::uuid
-          and (ra.principal_type <> 'service_account'
-               or exists (select 1 from identities.service_account s where s.id = ra.principal_id))`,
-      [this.principal.id],
-    ).then((rows) =>
-      rows.map((row) => ({
+    this.allGrants ??= this.callerRecord().then(({ assignments }) =>
+      assignments.map((row) => ({
         assignmentId: row.id,
         roleKey: row.role_key,
         scope: row.scope,
         organizationId: row.organization_id,
         tenantId: row.tenant_id,
-        permissions: row.custom_permissions ? new Set(row.custom_permissions) : permissionsOf(row.role_key),
+        permissions: row.custom_permissions ? new Set(row.custom_permissions) : permissionsOfRole(row.role_key),
       })),
     );
-    return this.assignments;
-  }
-
-  async platformPermissions(): Promise<Set<Permission>> {
-    const result = new Set<Permission>();
-    if (this.principal?.organizationId) return result;
-    for (const grant of await this.grants()) if (grant.scope === 'PLATFORM') for (const p of grant.permissions) result.add(p);
-    return result;
-  }
-
-  async isPlatformAdmin(): Promise<boolean> {
-    if (this.principal?.organizationId) return false;
-    return (await this.grants()).some((g) => g.roleKey === 'platform_admin');
-  }
-
-  /** The caller's grants that reach an organization: on it, on an ancestor, or platform-wide. */
-  async grantsOn(organizationId: string): Promise<Grant[]> {
-    if (!this.principal) return [];
-    const path = await this.paths.load(organizationId);
-    if (!path) return [];
-    // A token exchanged for one organization acts only inside that organization's subtree.
-    const scopedTo = this.principal.organizationId;
-    if (scopedTo && scopedTo !== organizationId && !path.includes(scopedTo)) return [];
-    return (await this.grants()).filter(
-      (g) => (g.scope === 'PLATFORM' && !scopedTo) || (g.scope === 'ORGANIZATION' && (g.organizationId === organizationId || path.includes(g.organizationId!))),
-    );
+    return this.allGrants;
   }
 
   /**
-   * The caller's grants that reach a tenant: everything that reaches its organization, plus
-   * assignments on the tenant itself (which reach nothing else).
+   * The caller's assignments that reach a place: platform ones everywhere, an organization's
+   * on it and on every descendant and their tenants, a tenant's on that tenant only. A token
+   * exchanged for one organization reaches only inside that organization's subtree.
    */
-  async grantsOnTenant(tenantId: string): Promise<Grant[]> {
-    if (!this.principal) return [];
-    const organizationId = await this.tenants.load(tenantId);
+  async grantsReaching(place: Place): Promise<Grant[]> {
+    if (!this.caller) return [];
+    const scopedTo = this.caller.organizationId;
+    const grants = await this.grants();
+    if (place.kind === 'platform') return scopedTo ? [] : grants.filter((g) => g.scope === 'PLATFORM');
+    const organizationId = place.kind === 'tenant' ? await this.tenants.load(place.tenantId) : place.organizationId;
     if (!organizationId) return [];
-    const inherited = await this.grantsOn(organizationId);
-    const path = (await this.paths.load(organizationId)) ?? [];
-    const scopedTo = this.principal.organizationId;
+    const path = await this.paths.load(organizationId);
+    if (!path) return [];
     if (scopedTo && scopedTo !== organizationId && !path.includes(scopedTo)) return [];
-    const own = (await this.grants()).filter((g) => g.scope === 'TENANT' && g.tenantId === tenantId);
-    return [...inherited, ...own];
+    return grants.filter(
+      (g) =>
+        (g.scope === 'PLATFORM' && !scopedTo) ||
+        (g.scope === 'ORGANIZATION' && (g.organizationId === organizationId || path.includes(g.organizationId!))) ||
+        (g.scope === 'TENANT' && place.kind === 'tenant' && g.tenantId === place.tenantId),
+    );
   }
 
-  async permissionsOnTenant(tenantId: string): Promise<Set<Permission>> {
-    const result = new Set<Permission>();
-    for (const grant of await this.grantsOnTenant(tenantId)) for (const p of grant.permissions) result.add(p);
-    return result;
+  /** Every permission the caller holds at a place, inherited ones included; memoized per place. */
+  permissions(place: Place): Promise<ReadonlySet<Permission>> {
+    const key = keyOf(place);
+    let held = this.held.get(key);
+    if (!held) {
+      held = this.grantsReaching(place).then((grants) => {
+        const result = new Set<Permission>();
+        for (const grant of grants) for (const permission of grant.permissions) result.add(permission);
+        return result;
+      });
+      this.held.set(key, held);
+    }
+    return held;
   }
 
-  async canOnTenant(permission: Permission, tenantId: string): Promise<boolean> {
-    return (await this.permissionsOnTenant(tenantId)).has(permission);
+  async can(permission: Permission, place: Place): Promise<boolean> {
+    return (await this.permissions(place)).has(permission);
   }
 
-  /** Every permission the caller holds on an organization, inherited ones included. */
-  async permissionsOn(organizationId: string): Promise<Set<Permission>> {
-    const result = new Set<Permission>();
-    for (const grant of await this.grantsOn(organizationId)) for (const p of grant.permissions) result.add(p);
-    return result;
+  /**
+   * Nobody grants what they do not hold: assigning a role, defining or changing one, and
+   * moving assignments to another role all need every one of its permissions at the place.
+   */
+  async assertGrantable(place: Place, permissions: readonly Permission[], what: string): Promise<void> {
+    const held = await this.permissions(place);
+    const missing = permissions.filter((p) => !held.has(p));
+    if (missing.length) throw forbidden(`You cannot grant ${what}: you do not hold ${missing.join(', ')} here`);
   }
 
-  async can(permission: Permission, organizationId: string): Promise<boolean> {
-    return (await this.permissionsOn(organizationId)).has(permission);
+  /**
+   * A place named by arguments (an organization, a tenant, both, or neither for the
+   * platform): the tenant's organization is filled in and must match one given alongside,
+   * and a place the caller cannot see is NOT_FOUND, exactly as one that does not exist.
+   */
+  async resolvePlace(organizationId: string | null, tenantId: string | null): Promise<ResolvedPlace> {
+    if (tenantId) {
+      const owner = await this.tenants.load(tenantId);
+      if (!owner || (organizationId && owner !== organizationId) || !(await this.can('tenant:read', Place.tenant(tenantId)))) throw notFound('Tenant');
+      return { place: Place.tenant(tenantId), organizationId: owner, tenantId };
+    }
+    if (organizationId) {
+      const place = Place.organization(organizationId);
+      if (!(await this.can('organization:read', place))) throw notFound('Organization');
+      return { place, organizationId, tenantId: null };
+    }
+    return { place: Place.platform, organizationId: null, tenantId: null };
   }
 
-  async canOnPlatform(permission: Permission): Promise<boolean> {
-    return (await this.platformPermissions()).has(permission);
+  /**
+   * A principal named by an argument, or null when it does not exist or is out of the caller's
+   * reach (the two are indistinguishable). Callers reach themselves, the service accounts of
+   * organizations where they hold service_account:read, and, when the principal is named for
+   * a place in an organization, the principals of that organization and of its ancestors:
+   * whoever manages roles on a tenant can grant them to its organization's principals.
+   */
+  async visiblePrincipal(principalId: string, inOrganization: string | null = null): Promise<PrincipalRecord | null> {
+    const principal = await this.principals.load(principalId);
+    if (!principal) return null;
+    if (principal.id === this.caller?.id) return principal;
+    if (inOrganization) {
+      const lineage = [...((await this.paths.load(inOrganization)) ?? []), inOrganization];
+      if (lineage.includes(principal.organizationId)) return principal;
+    }
+    return (await this.can('service_account:read', Place.organization(principal.organizationId))) ? principal : null;
   }
 
   /**
@@ -185,35 +228,11 @@ export class DecisionPoint {
    * on directly. Everything it can see is these and their descendants; null means everything.
    */
   async readableRoots(): Promise<string[] | null> {
-    if (!this.principal) return [];
-    if ((await this.platformPermissions()).has('organization:read')) return null;
-    const roots = (await this.grants())
-      .filter((g) => g.scope === 'ORGANIZATION' && g.permissions.has('organization:read'))
-      .map((g) => g.organizationId!);
-    const scopedTo = this.principal.organizationId;
-    if (!scopedTo) return [...new Set(roots)];
-    // Scoped token: its organization's subtree, as far as the grants reach into it.
-    return (await this.can('organization:read', scopedTo)) ? [scopedTo] : [];
+    if (!this.caller) return [];
+    if (await this.can('organization:read', Place.platform)) return null;
+    const scopedTo = this.caller.organizationId;
+    if (scopedTo) return (await this.can('organization:read', Place.organization(scopedTo))) ? [scopedTo] : [];
+    const roots = (await this.grants()).filter((g) => g.scope === 'ORGANIZATION' && g.permissions.has('organization:read')).map((g) => g.organizationId!);
+    return [...new Set(roots)];
   }
-}
-
-/** A place a question is about: a tenant (with its organization), an organization, or the platform. */
-export interface Place {
-  organizationId: string | null;
-  tenantId: string | null;
-}
-
-/**
- * Resolves and checks a place named by arguments: the tenant's organization is filled in (and
- * must match one given alongside), and a place the caller cannot see is NOT_FOUND, exactly as
- * one that does not exist.
- */
-export async function visiblePlace(authz: DecisionPoint, organizationId: string | null, tenantId: string | null): Promise<Place> {
-  if (tenantId) {
-    const owner = await authz.organizationOfTenant(tenantId);
-    if (!owner || (organizationId && owner !== organizationId) || !(await authz.canOnTenant('tenant:read', tenantId))) throw notFound('Tenant');
-    return { organizationId: owner, tenantId };
-  }
-  if (organizationId && !(await authz.can('organization:read', organizationId))) throw notFound('Organization');
-  return { organizationId, tenantId: null };
 }

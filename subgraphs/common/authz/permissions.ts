@@ -1,6 +1,7 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import type { SubgraphContext } from '../context.js';
 import { permissionsOn } from './catalog.js';
+import type { Place } from './decision.js';
 
 @ObjectType('Permission', { description: 'One catalog action and whether the caller may perform it on this object' })
 @Directive('@shareable')
@@ -12,15 +13,12 @@ export class PermissionCheck {
   allowed!: boolean;
 }
 
-/** Where an object lives, for the decision point: a tenant, or an organization. */
-export type PermissionTarget = { tenantId: string } | { organizationId: string };
-
 /**
  * The `permissions` field of any type: every catalog action that applies to `typeName`,
  * answered for the caller where the object lives. A new type needs one field resolver
  * calling this, and its name in the catalog's `on` lists.
  */
-export async function permissionChecks(ctx: SubgraphContext, typeName: string, target: PermissionTarget): Promise<PermissionCheck[]> {
-  const held = 'tenantId' in target ? await ctx.authz.permissionsOnTenant(target.tenantId) : await ctx.authz.permissionsOn(target.organizationId);
+export async function permissionChecks(ctx: SubgraphContext, typeName: string, place: Place): Promise<PermissionCheck[]> {
+  const held = await ctx.authz.permissions(place);
   return permissionsOn(typeName).map((action) => ({ action, allowed: held.has(action) }));
 }

@@ -4,6 +4,7 @@ import type { IRules } from 'graphql-shield';
 import { forbidden, notFound, unauthenticated } from '../../../lib/errors.js';
 import type { SubgraphContext } from '../context.js';
 import type { Permission } from './catalog.js';
+import { readPermission, type Place } from './decision.js';
 
 type Resolve<T> = (parent: any, args: any, ctx: SubgraphContext) => T | Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -27,60 +28,23 @@ export const isAuthenticated = rule({ cache: 'contextual' })(
 /** `_entities` and `_service`: only the gateway, proven by the internal credential. */
 export const isGateway = rule({ cache: 'contextual' })(guarded((_p, _a, ctx) => (ctx.internal ? true : forbidden())));
 
-/** Returned by an `organizationOf` function when the permission is asked of the whole platform. */
-export const PLATFORM = Symbol('platform');
-
 /**
- * Allowed when the caller holds `permission` on the organization `organizationOf` names
- * (or on the platform, when it returns PLATFORM).
- * An organization the caller cannot even read answers NOT_FOUND, exactly like an id that
- * does not exist; one it can read but not act on answers FORBIDDEN. Never cached by shield:
- * the decision point memoizes per organization, so two organizations never share an answer.
+ * Allowed when the caller holds `permission` at the place `placeOf` names. A place the
+ * caller cannot even see answers NOT_FOUND, exactly like one that does not exist (null from
+ * `placeOf`); one it can see but not act on answers FORBIDDEN. Never cached by shield: the
+ * decision point memoizes per place, so two organizations never share an answer.
  */
-export function can(permission: Permission, organizationOf: Resolve<string | null | typeof PLATFORM>, what = 'Organization') {
+export function can(permission: Permission, placeOf: Resolve<Place | null>, what?: string) {
   return rule({ cache: 'no_cache' })(
     guarded(async (parent, args, ctx) => {
       if (!ctx.principal) return unauthenticated();
-      const organizationId = await organizationOf(parent, args, ctx);
-      if (organizationId === PLATFORM) {
-        return (await ctx.authz.canOnPlatform(permission)) ? true : forbidden(`Missing permission ${permission}`);
-      }
-      if (!organizationId) return notFound(what);
-      if (await ctx.authz.can(permission, organizationId)) return true;
-      if (permission !== 'organization:read' && (await ctx.authz.can('organization:read', organizationId))) {
-        return forbidden(`Missing permission ${permission}`);
-      }
-      return notFound(what);
-    }),
-  );
-}
-
-/**
- * Allowed when the caller holds `permission` on the tenant `tenantOf` names, through its
- * organization's ancestry or an assignment on the tenant itself. NOT_FOUND when it cannot
- * even read the tenant, FORBIDDEN when it can read but not act.
- */
-export function canOnTenant(permission: Permission, tenantOf: Resolve<string | null>) {
-  return rule({ cache: 'no_cache' })(
-    guarded(async (parent, args, ctx) => {
-      if (!ctx.principal) return unauthenticated();
-      const tenantId = await tenantOf(parent, args, ctx);
-      if (!tenantId) return notFound('Tenant');
-      if (await ctx.authz.canOnTenant(permission, tenantId)) return true;
-      if (permission !== 'tenant:read' && (await ctx.authz.canOnTenant('tenant:read', tenantId))) {
-        return forbidden(`Missing permission ${permission}`);
-      }
-      return notFound('Tenant');
-    }),
-  );
-}
-
-/** Allowed when the caller holds `permission` on the whole platform. */
-export function canOnPlatform(permission: Permission) {
-  return rule({ cache: 'no_cache' })(
-    guarded(async (_p, _a, ctx) => {
-      if (!ctx.principal) return unauthenticated();
-      return (await ctx.authz.canOnPlatform(permission)) ? true : forbidden(`Missing permission ${permission}`);
+      const place = await placeOf(parent, args, ctx);
+      const missing = what ?? (place?.kind === 'tenant' ? 'Tenant' : 'Organization');
+      if (!place) return notFound(missing);
+      if (await ctx.authz.can(permission, place)) return true;
+      const read = readPermission(place);
+      if (!read || (permission !== read && (await ctx.authz.can(read, place)))) return forbidden(`Missing permission ${permission}`);
+      return notFound(missing);
     }),
   );
 }

@@ -1,16 +1,41 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Place } from '../../../common/authz/decision.js';
 import type { SubgraphContext } from '../../../common/context.js';
-import { forbidden } from '../../../../lib/errors.js';
-import { OrganizationRef, Principal, principalRef, TenantRef } from '../refs/refs.js';
 import { byIdLoader } from '../../../common/loaders.js';
+import { ConnectionArgs, type Connection } from '../../../common/pagination.js';
+import { OrganizationRef } from '../organization/organization.type.js';
+import { Principal, principalRef } from '../principal/principal.type.js';
 import { CustomRole } from '../role/role.entity.js';
 import { customRole, Role, roleByKey } from '../role/role.type.js';
+import { TenantRef } from '../tenant/tenant.type.js';
 import { RoleAssignment } from './role-assignment.entity.js';
 import { AssignRoleInput, UnassignRoleInput } from './role-assignment.input.js';
+import { assignmentsOnOrganizations, assignmentsOnTenants } from './role-assignment.loaders.js';
 import * as service from './role-assignment.service.js';
+import { RoleAssignmentConnection } from './role-assignment.type.js';
+
+@ArgsType()
+class RoleAssignmentsArgs extends ConnectionArgs {
+  @Field(() => ID, { nullable: true })
+  organizationId!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  tenantId!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  principalId!: string | null;
+}
 
 @Resolver(() => RoleAssignment)
 export class RoleAssignmentResolver {
+  @Query(() => RoleAssignmentConnection, {
+    description:
+      'Assignments made on a tenant, on an organization, or (neither given) on the platform; principalId narrows to one principal. Without a place, a caller may always list its own.',
+  })
+  roleAssignments(@Args(() => RoleAssignmentsArgs) args: RoleAssignmentsArgs, @Ctx() ctx: SubgraphContext): Promise<Connection<RoleAssignment>> {
+    return service.listAssignments(ctx, args);
+  }
+
   @FieldResolver(() => Principal)
   principal(@Root() assignment: RoleAssignment) {
     return principalRef({ id: assignment.principalId, type: assignment.principalType });
@@ -25,13 +50,13 @@ export class RoleAssignmentResolver {
   @FieldResolver(() => OrganizationRef, { nullable: true, description: 'Null for platform-wide assignments, and when the caller may not see the organization' })
   async organization(@Root() assignment: RoleAssignment, @Ctx() ctx: SubgraphContext): Promise<OrganizationRef | null> {
     const id = assignment.organizationId;
-    return id && (await ctx.authz.can('organization:read', id)) ? { id } : null;
+    return id && (await ctx.authz.can('organization:read', Place.organization(id))) ? { id } : null;
   }
 
   @FieldResolver(() => TenantRef, { nullable: true, description: 'Set for tenant assignments' })
   async tenant(@Root() assignment: RoleAssignment, @Ctx() ctx: SubgraphContext): Promise<TenantRef | null> {
     const id = assignment.tenantId;
-    return id && (await ctx.authz.canOnTenant('tenant:read', id)) ? { id } : null;
+    return id && (await ctx.authz.can('tenant:read', Place.tenant(id))) ? { id } : null;
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'Id of the principal that made the assignment; null for the bootstrap' })
@@ -40,20 +65,28 @@ export class RoleAssignmentResolver {
   }
 
   @Mutation(() => RoleAssignment, { description: 'CONFLICT when already held; BAD_USER_INPUT for an unknown role or a scope mismatch' })
-  async assignRole(@Arg('input', () => AssignRoleInput) input: AssignRoleInput, @Ctx() ctx: SubgraphContext): Promise<RoleAssignment> {
-    const target = await authorized(ctx, input);
-    return service.assignRole(ctx.em, ctx.authz, ctx, target);
+  assignRole(@Arg('input', () => AssignRoleInput) input: AssignRoleInput, @Ctx() ctx: SubgraphContext): Promise<RoleAssignment> {
+    return service.assignRole(ctx, input);
   }
 
   @Mutation(() => ID, { description: 'The removed assignment id; CONFLICT when not held' })
-  async unassignRole(@Arg('input', () => UnassignRoleInput) input: UnassignRoleInput, @Ctx() ctx: SubgraphContext): Promise<string> {
-    return service.unassignRole(ctx.em, ctx, await authorized(ctx, input));
+  unassignRole(@Arg('input', () => UnassignRoleInput) input: UnassignRoleInput, @Ctx() ctx: SubgraphContext): Promise<string> {
+    return service.unassignRole(ctx, input);
   }
 }
 
-/** The scope comes from the input, so the permission check happens here rather than in a shield rule. */
-async function authorized(ctx: SubgraphContext, input: AssignRoleInput): Promise<service.AssignmentTarget> {
-  const target = await service.resolveTarget(ctx.em, ctx.authz, input);
-  if (await service.mayManage(ctx.authz, target)) return target;
-  throw forbidden('Missing permission role_assignment:manage');
+@Resolver(() => OrganizationRef)
+export class OrganizationRoleAssignmentsResolver {
+  @FieldResolver(() => RoleAssignmentConnection, { nullable: true, description: 'Assignments made on this organization; null (FORBIDDEN) without role_assignment:read' })
+  roleAssignments(@Root() organization: OrganizationRef, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: SubgraphContext) {
+    return assignmentsOnOrganizations(ctx, args).load(organization.id);
+  }
+}
+
+@Resolver(() => TenantRef)
+export class TenantRoleAssignmentsResolver {
+  @FieldResolver(() => RoleAssignmentConnection, { nullable: true, description: 'Assignments made on this tenant; null (FORBIDDEN) without role_assignment:read' })
+  roleAssignments(@Root() tenant: TenantRef, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: SubgraphContext) {
+    return assignmentsOnTenants(ctx, args).load(tenant.id);
+  }
 }

@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import { Scope } from './role.type.js';
+import { Scope } from '../../../common/authz/catalog.js';
 
 @InputType()
 export class CreateRoleInput {

@@ -1,25 +1,21 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { SubgraphContext } from '../../../common/context.js';
-import { notFound } from '../../../../lib/errors.js';
-import { parseOptionalId } from '../../../common/ids.js';
 import { CreateRoleInput, DeleteRoleInput, UpdateRoleInput } from './role.input.js';
 import * as service from './role.service.js';
-import { builtinRoles, customRole, Role, Scope } from './role.type.js';
+import { Scope } from '../../../common/authz/catalog.js';
+import { customRole, Role } from './role.type.js';
 
 @Resolver(() => Role)
 export class RoleResolver {
   @Query(() => [Role], {
     description: 'Roles that can be assigned in an organization: built-in ones and custom ones defined there or above (all built-in roles without organizationId)',
   })
-  async roles(
+  roles(
     @Arg('organizationId', () => ID, { nullable: true }) organizationId: string | null,
     @Arg('scope', () => Scope, { nullable: true }) scope: Scope | null,
     @Ctx() ctx: SubgraphContext,
   ): Promise<Role[]> {
-    const orgId = parseOptionalId(organizationId, 'organizationId');
-    if (orgId && !(await ctx.authz.can('organization:read', orgId))) throw notFound('Organization');
-    const custom = orgId ? (await service.customRolesAt(ctx.em, ctx.authz, orgId)).map(customRole) : [];
-    return [...builtinRoles(), ...custom].filter((r) => (!scope || r.scope === scope) && (!orgId || r.scope !== 'PLATFORM'));
+    return service.listRoles(ctx, organizationId, scope);
   }
 
   @Mutation(() => Role, { description: 'A custom role for the organization and everything below it; only with permissions the caller holds' })

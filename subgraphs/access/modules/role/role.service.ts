@@ -1,14 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { audit, type Actor } from '../../../common/audit.js';
+import { audit, type Actor } from '../../../common/audit/writer.js';
 import { builtinRole, isPermission, PERMISSIONS, type Permission, type Scope } from '../../../common/authz/catalog.js';
-import type { DecisionPoint } from '../../../common/authz/decision.js';
+import { Place, type DecisionPoint } from '../../../common/authz/decision.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
 import { sql } from '../../../common/db/orm.js';
-import { badInput, conflict, forbidden, notFound } from '../../../../lib/errors.js';
-import { parseId } from '../../../common/ids.js';
+import { badInput, conflict, notFound } from '../../../../lib/errors.js';
+import type { SubgraphContext } from '../../../common/context.js';
+import { parseId, parseOptionalId } from '../../../common/ids.js';
 import { parseName, parseOptionalText } from '../../../common/validation.js';
 import { CustomRole } from './role.entity.js';
 import type { CreateRoleInput, DeleteRoleInput, UpdateRoleInput } from './role.input.js';
+import { builtinRoles, customRole, type Role } from './role.type.js';
 
 /** A role as assignments use it: built-in, or the custom definition nearest above the place. */
 export interface ResolvedRole {
@@ -27,6 +29,14 @@ export async function customRolesAt(em: EntityManager, authz: DecisionPoint, org
   const nearest = new Map<string, CustomRole>();
   for (const role of rows.sort((a, b) => chain.indexOf(a.organizationId) - chain.indexOf(b.organizationId))) nearest.set(role.key, role);
   return [...nearest.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** Roles assignable in an organization (built-in ones and custom ones defined there or above); built-in roles only without one. */
+export async function listRoles(ctx: SubgraphContext, organizationIdArg: string | null, scope: Scope | null): Promise<Role[]> {
+  const organizationId = parseOptionalId(organizationIdArg, 'organizationId');
+  if (organizationId) await ctx.authz.resolvePlace(organizationId, null);
+  const custom = organizationId ? (await customRolesAt(ctx.em, ctx.authz, organizationId)).map(customRole) : [];
+  return [...builtinRoles(), ...custom].filter((r) => (!scope || r.scope === scope) && (!organizationId || r.scope !== 'PLATFORM'));
 }
 
 export async function resolveRole(em: EntityManager, authz: DecisionPoint, key: unknown, organizationId: string | null): Promise<ResolvedRole | null> {
@@ -50,13 +60,6 @@ function parsePermissions(values: unknown, scope: Scope): Permission[] {
   return permissions as Permission[];
 }
 
-/** Nobody defines a role with more than they hold on the organization. */
-async function assertHeld(authz: DecisionPoint, organizationId: string, permissions: Permission[]): Promise<void> {
-  const held = await authz.permissionsOn(organizationId);
-  const missing = permissions.filter((p) => !held.has(p));
-  if (missing.length) throw forbidden(`You cannot define a role with permissions you do not hold here: ${missing.join(', ')}`);
-}
-
 export async function createRole(em: EntityManager, authz: DecisionPoint, actor: Actor, organizationId: string, input: CreateRoleInput): Promise<CustomRole> {
   const orgId = parseId(organizationId, 'organizationId');
   if (typeof input.key !== 'string' || !/^[a-z][a-z0-9_]{1,63}$/.test(input.key)) {
@@ -68,7 +71,7 @@ export async function createRole(em: EntityManager, authz: DecisionPoint, actor:
   const name = parseName(input.name);
   const description = parseOptionalText(input.description, 'description', 1000);
   const permissions = parsePermissions(input.permissions, scope);
-  await assertHeld(authz, orgId, permissions);
+  await authz.assertGrantable(Place.organization(orgId), permissions, `a role "${input.key}"`);
   try {
     return await em.transactional(async (tx) => {
       const role = tx.create(CustomRole, { organizationId: orgId, key: input.key, name, description, scope, permissions });
@@ -92,7 +95,7 @@ export async function updateRole(em: EntityManager, authz: DecisionPoint, actor:
     if (input.description !== undefined) changes.description = parseOptionalText(input.description, 'description', 1000);
     if (input.permissions != null) {
       changes.permissions = parsePermissions(input.permissions, role.scope);
-      await assertHeld(authz, role.organizationId, changes.permissions as Permission[]);
+      await authz.assertGrantable(Place.organization(role.organizationId), changes.permissions as Permission[], `role "${role.key}"`);
     }
     tx.assign(role, changes);
     await tx.flush();
@@ -109,10 +112,7 @@ export async function deleteRole(em: EntityManager, authz: DecisionPoint, actor:
   const target = input.reassignTo ? await resolveRole(em, authz, input.reassignTo, role.organizationId) : null;
   if (input.reassignTo && (!target || target.customRoleId === role.id)) throw badInput('reassignTo', `No other role "${input.reassignTo}" here`);
   if (target && target.scope !== role.scope) throw badInput('reassignTo', `${input.reassignTo} is not a ${role.scope.toLowerCase()} role`);
-  if (target) {
-    const held = await authz.permissionsOn(role.organizationId);
-    if (target.permissions.some((p) => !held.has(p))) throw forbidden(`You cannot grant ${input.reassignTo}`);
-  }
+  if (target) await authz.assertGrantable(Place.organization(role.organizationId), target.permissions, target.key);
   return em.transactional(async (tx) => {
     const [usage] = await sql<{ n: number }>(tx, `select count(*)::int as n from access.role_assignment where role_id = ?`, [roleId]);
     const inUse = usage!.n;

@@ -1,13 +1,8 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { builtinRole, BUILTIN_ROLES, type Scope as ScopeName } from '../../../common/authz/catalog.js';
-import { OrganizationRef } from '../refs/refs.js';
+import { builtinRole, BUILTIN_ROLES, Scope } from '../../../common/authz/catalog.js';
+import { OrganizationRef } from '../organization/organization.type.js';
 import type { CustomRole } from './role.entity.js';
 
-export enum Scope {
-  PLATFORM = 'PLATFORM',
-  ORGANIZATION = 'ORGANIZATION',
-  TENANT = 'TENANT',
-}
 registerEnumType(Scope, { name: 'Scope', description: 'Where a role applies: the whole platform, an organization and everything below it, or one tenant' });
 
 @ObjectType('Role')
@@ -25,7 +20,7 @@ export class Role {
   description!: string | null;
 
   @Field(() => Scope)
-  scope!: ScopeName;
+  scope!: Scope;
 
   @Field(() => Boolean)
   builtIn!: boolean;

@@ -1,9 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Place } from '../../../common/authz/decision.js';
 import { PermissionCheck, permissionChecks } from '../../../common/authz/permissions.js';
-import { notFound } from '../../../../lib/errors.js';
-import { serviceAccountById } from '../service-account/service-account.loaders.js';
+import { found } from '../../../../lib/errors.js';
+import { organizationOfServiceAccount } from '../service-account/service-account.loaders.js';
 import type { SubgraphContext } from '../../../common/context.js';
-import { ServiceAccountCredential, ServiceAccountCredentialWithSecret } from './credential.entity.js';
+import { ServiceAccountCredential, ServiceAccountCredentialWithSecret } from './credential.type.js';
 import { CreateServiceAccountCredentialInput } from './credential.input.js';
 import * as service from './credential.service.js';
 
@@ -11,9 +12,8 @@ import * as service from './credential.service.js';
 export class CredentialResolver {
   @FieldResolver(() => [PermissionCheck], { description: 'What the caller may do with this credential' })
   async permissions(@Root() credential: ServiceAccountCredential, @Ctx() ctx: SubgraphContext) {
-    const account = await serviceAccountById(ctx).load(credential.serviceAccountId);
-    if (!account) throw notFound('ServiceAccountCredential');
-    return permissionChecks(ctx, 'ServiceAccountCredential', { organizationId: account.organizationId });
+    const organizationId = found(await organizationOfServiceAccount(ctx, credential.serviceAccountId), 'ServiceAccountCredential');
+    return permissionChecks(ctx, 'ServiceAccountCredential', Place.organization(organizationId));
   }
 
   @Mutation(() => ServiceAccountCredentialWithSecret, { description: 'The secret is in this response only' })

@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateSecret, hashSecret } from '../../../common/auth/secrets.js';
-import { audit, type Actor } from '../../../common/audit.js';
+import { audit, type Actor } from '../../../common/audit/writer.js';
 import { badInput, notFound } from '../../../../lib/errors.js';
 import { parseId } from '../../../common/ids.js';
 import { parseOptionalText } from '../../../common/validation.js';
 import { ServiceAccount } from '../service-account/service-account.entity.js';
-import { ServiceAccountCredential, type ServiceAccountCredentialWithSecret } from './credential.entity.js';
+import { ServiceAccountCredential } from './credential.entity.js';
+import type { ServiceAccountCredentialWithSecret } from './credential.type.js';
 import type { CreateServiceAccountCredentialInput } from './credential.input.js';
 
 export const newClientId = () => generateSecret('cid', 15);

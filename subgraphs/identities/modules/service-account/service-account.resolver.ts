@@ -1,26 +1,24 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Place } from '../../../common/authz/decision.js';
 import { PermissionCheck, permissionChecks } from '../../../common/authz/permissions.js';
 import type { SubgraphContext } from '../../../common/context.js';
-import { notFound } from '../../../../lib/errors.js';
-import { isUuid, parseId } from '../../../common/ids.js';
-import { connectionType, ConnectionArgs } from '../../../common/pagination.js';
-import { ServiceAccountCredential } from '../credential/credential.entity.js';
+import { found } from '../../../../lib/errors.js';
+import { parseId } from '../../../common/ids.js';
+import { ConnectionArgs } from '../../../common/pagination.js';
+import { ServiceAccountCredential } from '../credential/credential.type.js';
 import { credentialsOf } from '../credential/credential.loaders.js';
-import { OrganizationRef } from '../organization/organization.ref.js';
+import { OrganizationRef } from '../organization/organization.type.js';
 import { ServiceAccount } from './service-account.entity.js';
 import { CreateServiceAccountInput, UpdateServiceAccountInput } from './service-account.input.js';
 import { serviceAccountById, serviceAccountsOf } from './service-account.loaders.js';
 import * as service from './service-account.service.js';
-
-export const ServiceAccountConnection = connectionType(ServiceAccount, 'ServiceAccount');
+import { ServiceAccountConnection } from './service-account.type.js';
 
 @Resolver(() => ServiceAccount)
 export class ServiceAccountResolver {
   @Query(() => ServiceAccount, { nullable: true, description: 'NOT_FOUND both when it does not exist and when the caller may not see it' })
   async serviceAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext): Promise<ServiceAccount> {
-    const account = await serviceAccountById(ctx).load(parseId(id, 'id'));
-    if (!account) throw notFound('ServiceAccount');
-    return account;
+    return found(await serviceAccountById(ctx).load(parseId(id, 'id')), 'ServiceAccount');
   }
 
   @FieldResolver(() => OrganizationRef)
@@ -35,7 +33,7 @@ export class ServiceAccountResolver {
 
   @FieldResolver(() => [PermissionCheck], { description: 'What the caller may do with this service account' })
   permissions(@Root() account: ServiceAccount, @Ctx() ctx: SubgraphContext) {
-    return permissionChecks(ctx, 'ServiceAccount', { organizationId: account.organizationId });
+    return permissionChecks(ctx, 'ServiceAccount', Place.organization(account.organizationId));
   }
 
   @Mutation(() => ServiceAccount)
@@ -68,17 +66,4 @@ export class OrganizationServiceAccountsResolver {
   serviceAccounts(@Root() organization: OrganizationRef, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: SubgraphContext) {
     return serviceAccountsOf(ctx, args).load(organization.id);
   }
-}
-
-export async function resolveServiceAccountReference(reference: { id: string }, ctx: SubgraphContext): Promise<ServiceAccount | null> {
-  if (!isUuid(reference.id)) return null;
-  const account = await serviceAccountById(ctx).load(reference.id);
-  if (!account) return null;
-  return account.id === ctx.principal?.id || (await ctx.authz.can('service_account:read', account.organizationId)) ? account : null;
-}
-
-/** Identities adds fields to organizations it does not own; it still answers only for visible ones. */
-export async function resolveOrganizationReference(reference: { id: string }, ctx: SubgraphContext): Promise<OrganizationRef | null> {
-  if (!isUuid(reference.id)) return null;
-  return (await ctx.authz.can('organization:read', reference.id)) ? { id: reference.id } : null;
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { audit, type Actor } from '../../../common/audit.js';
+import { audit, type Actor } from '../../../common/audit/writer.js';
 import { notFound } from '../../../../lib/errors.js';
 import { parseId } from '../../../common/ids.js';
 import { parseName, parseOptionalText } from '../../../common/validation.js';

@@ -4,11 +4,11 @@ import { byIdLoader } from '../../../common/loaders.js';
 import { loader, type SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
 import { badInput } from '../../../../lib/errors.js';
-import type { ConnectionArgs } from '../../../common/pagination.js';
+import type { ConnectionArgs, SortOrder } from '../../../common/pagination.js';
 import { Organization } from './organization.entity.js';
 
-export const ORGANIZATION_ORDER = ['label collate "C"', 'id'];
-export const DESCENDANT_ORDER = ['depth', 'label collate "C"', 'id'];
+export const ORGANIZATION_ORDER: SortOrder = [{ sql: 'label collate "C"', type: 'text' }, { sql: 'id', type: 'uuid' }];
+export const DESCENDANT_ORDER: SortOrder = [{ sql: 'depth', type: 'int' }, ...ORGANIZATION_ORDER];
 export const organizationKey = (o: Organization) => [o.label, o.id];
 export const descendantKey = (o: Organization) => [o.depth, o.label, o.id];
 
@@ -21,7 +21,7 @@ type Row = Record<string, unknown>;
 export function primeDecisions(ctx: SubgraphContext, organizations: Organization[]): Organization[] {
   const byId = organizationById(ctx);
   for (const organization of organizations) {
-    ctx.authz.prime(organization.id, organization.path);
+    ctx.authz.primeOrganization(organization.id, organization.path);
     byId.prime(organization.id, organization);
   }
   return organizations;
@@ -29,7 +29,7 @@ export function primeDecisions(ctx: SubgraphContext, organizations: Organization
 
 export function organizationById(ctx: SubgraphContext): DataLoader<string, Organization | null> {
   return byIdLoader(ctx, Organization, (found) => {
-    for (const organization of found) ctx.authz.prime(organization.id, organization.path);
+    for (const organization of found) ctx.authz.primeOrganization(organization.id, organization.path);
   });
 }
 

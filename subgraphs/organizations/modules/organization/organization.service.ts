@@ -1,12 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { audit, retractAudit, type Actor } from '../../../common/audit.js';
+import { audit, retractAudit, type Actor } from '../../../common/audit/writer.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
+import { Place } from '../../../common/authz/decision.js';
+import type { SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
+import { keysetSql, pageRequest, toConnection, type Connection } from '../../../common/pagination.js';
 import { conflict, notFound } from '../../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../common/ids.js';
 import { labelFromName, parseLabel, parseName, parseVat } from '../../../common/validation.js';
 import { Organization } from './organization.entity.js';
-import type { CreateOrganizationInput, UpdateOrganizationInput } from './organization.input.js';
+import type { CreateOrganizationInput, OrganizationsArgs, UpdateOrganizationInput } from './organization.input.js';
+import { ancestorsOf, organizationById, organizationKey, ORGANIZATION_ORDER, primeDecisions } from './organization.loaders.js';
+import { ownership } from './ownership.js';
 
 /**
  * Creating under a parent and moving a subtree both read ancestry paths and write paths
@@ -25,7 +30,26 @@ function labelTaken(error: unknown, label: string): never {
   throw error;
 }
 
-export async function createOrganization(em: EntityManager, actor: Actor, input: CreateOrganizationInput): Promise<Organization> {
+/**
+ * Creates an organization; with `ownerId`, the owner is made org_owner through the access
+ * subgraph under the caller's permissions. Role assignments are not ours to write, so the
+ * two cannot share a transaction: a refused owner takes the new organization back, which
+ * leaves no trace because nothing can hang below an organization this young.
+ */
+export async function createOrganization(ctx: SubgraphContext, input: CreateOrganizationInput): Promise<Organization> {
+  const ownerId = parseOptionalId(input.ownerId, 'ownerId');
+  const organization = await insertOrganization(ctx.em, ctx, input);
+  if (!ownerId) return organization;
+  try {
+    await ownership(ctx).grantOwner(ctx, organization.id, ownerId);
+  } catch (error) {
+    await undoCreateOrganization(ctx.em.fork(), ctx, organization.id);
+    throw error;
+  }
+  return organization;
+}
+
+async function insertOrganization(em: EntityManager, actor: Actor, input: CreateOrganizationInput): Promise<Organization> {
   const name = parseName(input.name);
   const label = input.label != null ? parseLabel(input.label) : labelFromName(name);
   const parentId = parseOptionalId(input.parentId, 'parentId');
@@ -185,4 +209,40 @@ export async function undoCreateOrganization(em: EntityManager, actor: Actor, id
     await sql(tx, `delete from organizations.organization where id = ?::uuid`, [id]);
     await retractAudit(tx, actor, id);
   });
+}
+
+/** Every organization the caller can see (inherited reach included), filtered and keyset-paged. */
+export async function listOrganizations(ctx: SubgraphContext, args: OrganizationsArgs): Promise<Connection<Organization>> {
+  const page = pageRequest(args, ORGANIZATION_ORDER);
+  const parentId = parseOptionalId(args.parentId, 'parentId');
+  const roots = await ctx.authz.readableRoots();
+  const search = args.search?.trim() ? `%${args.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const filter = `(?::uuid[] is null or o.id = any(?::uuid[]) or o.path && ?::uuid[])
+              and (?::uuid is null or o.parent_id = ?::uuid)
+              and (?::text is null or o.name ilike ? or o.label ilike ?)`;
+  const filterParams = [roots, roots, roots, parentId, parentId, search, search, search];
+  const keyset = keysetSql(page);
+  const [rows, [count]] = await Promise.all([
+    sql(ctx.em, `select o.* from organizations.organization o where ${filter} and ${keyset.where} order by ${keyset.orderBy} limit ?`, [
+      ...filterParams,
+      ...keyset.params,
+      page.limit + 1,
+    ]),
+    sql<{ n: number }>(ctx.em, `select count(*)::int as n from organizations.organization o where ${filter}`, filterParams),
+  ]);
+  return toConnection(primeDecisions(ctx, rows.map((r) => ctx.em.map(Organization, r))), page, count!.n, organizationKey);
+}
+
+/** The parent, when there is one and the caller may see it. */
+export async function visibleParent(ctx: SubgraphContext, organization: Organization): Promise<Organization | null> {
+  if (!organization.parentId) return null;
+  const parent = await organizationById(ctx).load(organization.parentId);
+  return parent && (await ctx.authz.can('organization:read', Place.organization(parent.id))) ? parent : null;
+}
+
+/** Ancestors, root first, that the caller may see: one batch of decisions with the rest of the request. */
+export async function visibleAncestors(ctx: SubgraphContext, organization: Organization): Promise<Organization[]> {
+  const ancestors = await ancestorsOf(ctx).load(organization.id);
+  const allowed = await Promise.all(ancestors.map((o) => ctx.authz.can('organization:read', Place.organization(o.id))));
+  return ancestors.filter((_, i) => allowed[i]);
 }

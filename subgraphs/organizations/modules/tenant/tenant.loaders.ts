@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import { connectionLoader } from '../../../common/batching.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { byIdLoader } from '../../../common/loaders.js';
-import type { ConnectionArgs } from '../../../common/pagination.js';
+import type { ConnectionArgs, SortOrder } from '../../../common/pagination.js';
 import { Tenant } from './tenant.entity.js';
 
 /** Loaded tenants tell the decision point their organization, so checks on them cost no query. */
@@ -10,7 +10,7 @@ function primeTenants(ctx: SubgraphContext, tenants: Tenant[]): void {
   for (const tenant of tenants) ctx.authz.primeTenant(tenant.id, tenant.organizationId);
 }
 
-export const TENANT_ORDER = ['label collate "C"', 'id'];
+export const TENANT_ORDER: SortOrder = [{ sql: 'label collate "C"', type: 'text' }, { sql: 'id', type: 'uuid' }];
 
 export function tenantById(ctx: SubgraphContext): DataLoader<string, Tenant | null> {
   return byIdLoader(ctx, Tenant, (found) => primeTenants(ctx, found));

@@ -1,36 +1,32 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Place } from '../../../common/authz/decision.js';
 import { PermissionCheck, permissionChecks } from '../../../common/authz/permissions.js';
 import type { SubgraphContext } from '../../../common/context.js';
-import { notFound } from '../../../../lib/errors.js';
-import { isUuid, parseId } from '../../../common/ids.js';
-import { connectionType, ConnectionArgs } from '../../../common/pagination.js';
+import { found } from '../../../../lib/errors.js';
+import { parseId } from '../../../common/ids.js';
+import { ConnectionArgs } from '../../../common/pagination.js';
 import { Organization } from '../organization/organization.entity.js';
-import { organizationById } from '../organization/organization.loaders.js';
 import { Tenant } from './tenant.entity.js';
 import { CreateTenantInput, UpdateTenantInput } from './tenant.input.js';
 import { tenantById, tenantsOf } from './tenant.loaders.js';
+import { TenantConnection } from './tenant.type.js';
 import * as service from './tenant.service.js';
-
-export const TenantConnection = connectionType(Tenant, 'Tenant');
 
 @Resolver(() => Tenant)
 export class TenantResolver {
   @Query(() => Tenant, { nullable: true, description: 'NOT_FOUND both when it does not exist and when the caller may not see it' })
   async tenant(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext): Promise<Tenant> {
-    const tenant = await tenantById(ctx).load(parseId(id, 'id'));
-    if (!tenant) throw notFound('Tenant');
-    return tenant;
+    return found(await tenantById(ctx).load(parseId(id, 'id')), 'Tenant');
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'Null when the caller reaches this tenant but not its organization' })
-  async organization(@Root() tenant: Tenant, @Ctx() ctx: SubgraphContext): Promise<Organization | null> {
-    const organization = await organizationById(ctx).load(tenant.organizationId);
-    return organization && (await ctx.authz.can('organization:read', organization.id)) ? organization : null;
+  organization(@Root() tenant: Tenant, @Ctx() ctx: SubgraphContext): Promise<Organization | null> {
+    return service.visibleOrganization(ctx, tenant);
   }
 
   @FieldResolver(() => [PermissionCheck], { description: 'What the caller may do with this tenant' })
   permissions(@Root() tenant: Tenant, @Ctx() ctx: SubgraphContext) {
-    return permissionChecks(ctx, 'Tenant', { tenantId: tenant.id });
+    return permissionChecks(ctx, 'Tenant', Place.tenant(tenant.id));
   }
 
   @Mutation(() => Tenant)
@@ -59,10 +55,4 @@ export class OrganizationTenantsResolver {
   tenants(@Root() organization: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: SubgraphContext) {
     return tenantsOf(ctx, args).load(organization.id);
   }
-}
-
-export async function resolveTenantReference(reference: { id: string }, ctx: SubgraphContext): Promise<Tenant | null> {
-  if (!isUuid(reference.id)) return null;
-  const tenant = await tenantById(ctx).load(reference.id);
-  return tenant && (await ctx.authz.canOnTenant('tenant:read', tenant.id)) ? tenant : null;
 }

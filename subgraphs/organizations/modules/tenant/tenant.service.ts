@@ -1,11 +1,14 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { audit, type Actor } from '../../../common/audit.js';
+import { audit, type Actor } from '../../../common/audit/writer.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
 import { conflict, notFound } from '../../../../lib/errors.js';
 import { parseId } from '../../../common/ids.js';
 import { labelFromName, parseLabel, parseName } from '../../../common/validation.js';
+import { Place } from '../../../common/authz/decision.js';
+import type { SubgraphContext } from '../../../common/context.js';
 import { Organization } from '../organization/organization.entity.js';
+import { organizationById } from '../organization/organization.loaders.js';
 import { Tenant } from './tenant.entity.js';
 import type { CreateTenantInput, UpdateTenantInput } from './tenant.input.js';
 
@@ -60,4 +63,10 @@ export async function deleteTenant(em: EntityManager, actor: Actor, id: string):
     await audit(tx, actor, { action: 'tenant.delete', targetType: 'Tenant', targetId: tenantId, organizationId: tenant.organizationId });
     return tenantId;
   });
+}
+
+/** The tenant's organization, when the caller reaches it (a tenant-only principal does not). */
+export async function visibleOrganization(ctx: SubgraphContext, tenant: Tenant): Promise<Organization | null> {
+  const organization = await organizationById(ctx).load(tenant.organizationId);
+  return organization && (await ctx.authz.can('organization:read', Place.organization(organization.id))) ? organization : null;
 }

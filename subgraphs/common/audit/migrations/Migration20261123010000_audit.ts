@@ -2,14 +2,15 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * The audit log lives in its own schema: every subgraph appends to it through the common
- * writer, inside its own transaction; the access subgraph reads it. Created with the access
- * migrations because access serves it.
+ * writer (../writer.ts), inside its own transaction; the access subgraph reads it.
+ * Idempotent: installations from before the audit log had migrations of its own created the
+ * same table through the access subgraph's migrations.
  */
 export class Migration20261123010000_audit extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create schema if not exists audit`);
     this.addSql(`
-      create table audit.event (
+      create table if not exists audit.event (
         id uuid primary key,
         occurred_at timestamptz not null default now(),
         request_id varchar(128),
@@ -22,8 +23,8 @@ export class Migration20261123010000_audit extends Migration {
         organization_path uuid[] not null default '{}',
         changes jsonb not null default '{}'
       )`);
-    this.addSql(`create index event_organization_idx on audit.event (organization_id, id)`);
-    this.addSql(`create index event_organization_path_idx on audit.event using gin (organization_path)`);
+    this.addSql(`create index if not exists event_organization_idx on audit.event (organization_id, id)`);
+    this.addSql(`create index if not exists event_organization_path_idx on audit.event using gin (organization_path)`);
   }
 
   override async down(): Promise<void> {

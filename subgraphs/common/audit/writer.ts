@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Caller } from '../../lib/auth/tokens.js';
-import { sql } from './db/orm.js';
-import { newId } from './ids.js';
+import type { Caller } from '../../../lib/auth/tokens.js';
+import { sql } from '../db/orm.js';
+import { readLineage } from '../authz/directory.js';
+import { newId } from '../ids.js';
 
 /** Who acts and in which request: a subgraph context fits. */
 export interface Actor {
@@ -9,7 +10,7 @@ export interface Actor {
   requestId: string;
 }
 
-export interface AuditEvent {
+export interface AuditEntry {
   /** `<type>.<verb>`, e.g. organization.move */
   action: string;
   targetType: string;
@@ -29,12 +30,11 @@ export async function retractAudit(tx: EntityManager, actor: Actor, targetId: st
  * Appends an audit event with the same transaction manager as the change it records, so a
  * change without its event (or an event without its change) cannot exist.
  */
-export async function audit(tx: EntityManager, actor: Actor, event: AuditEvent): Promise<void> {
+export async function audit(tx: EntityManager, actor: Actor, event: AuditEntry): Promise<void> {
   await sql(
     tx,
     `insert into audit.event (id, request_id, actor_id, actor_type, action, target_type, target_id, organization_id, organization_path, changes)
-     values (?, ?, ?, ?, ?, ?, ?, ?::uuid,
-             coalesce((select path || id from organizations.organization where id = ?::uuid), '{}'), ?::jsonb)`,
+     values (?, ?, ?, ?, ?, ?, ?, ?::uuid, ?::uuid[], ?::jsonb)`,
     [
       newId(),
       actor.requestId,
@@ -44,7 +44,7 @@ export async function audit(tx: EntityManager, actor: Actor, event: AuditEvent):
       event.targetType,
       event.targetId,
       event.organizationId,
-      event.organizationId,
+      await readLineage(tx, event.organizationId),
       JSON.stringify(event.changes ?? {}),
     ],
   );

@@ -1,0 +1,142 @@
+/**
+ * Every read a subgraph makes of another subgraph's schema, in one place a reader can list.
+ * Each subgraph writes only its own schema; to decide and to explain, the decision point
+ * needs a few facts owned elsewhere: where an organization sits in the tree (organizations),
+ * which organization a tenant belongs to (organizations), whether a principal exists and
+ * where it lives (identities), and the caller's role assignments (access). Nothing else
+ * crosses a schema boundary; test/architecture.test.ts keeps it that way.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Caller, PrincipalType } from '../../../lib/auth/tokens.js';
+import { sql } from '../db/orm.js';
+import type { Permission, Scope } from './catalog.js';
+
+export interface AssignmentRow {
+  id: string;
+  role_key: string;
+  scope: Scope;
+  organization_id: string | null;
+  tenant_id: string | null;
+  /** Set for custom roles: their permissions are read live, so a role's change applies on the next request. */
+  custom_permissions: Permission[] | null;
+}
+
+export interface CallerRecord {
+  /** False once the principal behind a still-unexpired token has been deleted. */
+  exists: boolean;
+  assignments: AssignmentRow[];
+}
+
+/**
+ * The caller's existence and assignments in one statement: a deleted principal's token is
+ * refused on the next request, and its assignments (which nothing deletes across schemas)
+ * never count.
+ */
+export async function readCaller(em: EntityManager, caller: Caller): Promise<CallerRecord> {
+  const rows = await sql<AssignmentRow & { present: boolean }>(
+    em,
+    `select p.present, ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id, r.permissions as custom_permissions
+       from (select case ?::text
+                      when 'service_account' then exists (select 1 from identities.service_account s where s.id = ?::uuid)
+                      else false
+                    end as present) p
+       left join access.role_assignment ra on p.present and ra.principal_id = ?::uuid
+       left join access.role r on r.id = ra.role_id`,
+    [caller.type, caller.id, caller.id],
+  );
+  const exists = rows[0]?.present === true;
+  return { exists, assignments: exists ? rows.filter((row) => row.id !== null) : [] };
+}
+
+/** Ancestor ids (root first, without the organization itself) of organizations; absent ids are missing. */
+export async function readAncestry(em: EntityManager, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = await sql<{ id: string; path: string[] }>(em, `select id, path from organizations.organization where id = any(?::uuid[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, r.path]));
+}
+
+/** The organization of each tenant; absent ids are missing. */
+export async function readTenantOwners(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await sql<{ id: string; organization_id: string }>(em, `select id, organization_id from organizations.tenant where id = any(?::uuid[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, r.organization_id]));
+}
+
+export interface PrincipalRecord {
+  id: string;
+  type: PrincipalType;
+  /** The organization the principal belongs to (a service account's). */
+  organizationId: string;
+}
+
+/** Users and service accounts by id; absent ids do not exist. */
+export async function readPrincipals(em: EntityManager, ids: readonly string[]): Promise<Map<string, PrincipalRecord>> {
+  const rows = await sql<{ id: string; organization_id: string }>(
+    em,
+    `select id, organization_id from identities.service_account where id = any(?::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, { id: r.id, type: 'service_account', organizationId: r.organization_id }]));
+}
+
+/** Names of organizations and one tenant, for explanations in words ("Acme/EU/Berlin"). */
+export async function readNames(em: EntityManager, organizationIds: readonly string[], tenantId: string | null): Promise<{ organizations: Map<string, string>; tenant: string | null }> {
+  const rows = await sql<{ kind: 'o' | 't'; id: string; name: string }>(
+    em,
+    `select 'o' as kind, id, name from organizations.organization where id = any(?::uuid[])
+     union all
+     select 't' as kind, id, name from organizations.tenant where id = ?::uuid`,
+    [organizationIds, tenantId],
+  );
+  return {
+    organizations: new Map(rows.filter((r) => r.kind === 'o').map((r) => [r.id, r.name])),
+    tenant: rows.find((r) => r.kind === 't')?.name ?? null,
+  };
+}
+
+/** `organization_path` of an audit event: the organization and its ancestors, root first. */
+export async function readLineage(em: EntityManager, organizationId: string | null): Promise<string[]> {
+  if (!organizationId) return [];
+  const [row] = await sql<{ lineage: string[] }>(em, `select path || id as lineage from organizations.organization where id = ?::uuid`, [organizationId]);
+  return row?.lineage ?? [];
+}
+
+export interface ReachableRow {
+  id: string;
+  depth: number;
+  path: string[];
+  /** Tenants only. */
+  organization_id?: string;
+}
+
+export interface ReachablePage {
+  /** Keyset condition and order over (depth, id), with its parameters. */
+  where: string;
+  orderBy: string;
+  params: unknown[];
+  limit: number;
+}
+
+/**
+ * Organizations (or tenants) the caller reaches: those under `roots` (null: all of them), and
+ * for tenants also the ones assigned directly. One page and the total, for `me`.
+ */
+export async function readReachable(
+  em: EntityManager,
+  kind: 'organization' | 'tenant',
+  roots: string[] | null,
+  tenantIds: string[],
+  page: ReachablePage,
+): Promise<{ rows: ReachableRow[]; total: number }> {
+  const source =
+    kind === 'organization'
+      ? `select o.id, o.depth, o.path from organizations.organization o
+          where ?::uuid[] is null or o.id = any(?::uuid[]) or o.path && ?::uuid[]`
+      : `select t.id, o.depth, o.path, t.organization_id from organizations.tenant t
+           join organizations.organization o on o.id = t.organization_id
+          where ?::uuid[] is null or o.id = any(?::uuid[]) or o.path && ?::uuid[] or t.id = any(?::uuid[])`;
+  const params = kind === 'organization' ? [roots, roots, roots] : [roots, roots, roots, tenantIds];
+  const [rows, [count]] = await Promise.all([
+    sql<ReachableRow>(em, `select * from (${source}) s where ${page.where} order by ${page.orderBy} limit ?`, [...params, ...page.params, page.limit]),
+    sql<{ n: number }>(em, `select count(*)::int as n from (${source}) s`, params),
+  ]);
+  return { rows, total: count!.n };
+}
