@@ -123,9 +123,9 @@ describe('modules have one shape', () => {
 
   it('the decision point has one way to ask, and rules one factory', () => {
     const decision = source('subgraphs/common/authz/decision.ts');
-    expect(decision).toMatch(/\n  async can\(permission: Permission, place: Place\)/);
-    expect(decision).toMatch(/\n  permissions\(place: Place\)/);
-    expect(decision).toMatch(/\n  async assertGrantable\(place: Place, /);
+    expect(decision).toMatch(/\n {2}async can\(permission: Permission, place: Place\)/);
+    expect(decision).toMatch(/\n {2}permissions\(place: Place\)/);
+    expect(decision).toMatch(/\n {2}async assertGrantable\(place: Place, /);
     const rules = source('subgraphs/common/authz/rules.ts');
     expect([...rules.matchAll(/export (?:function|const) (\w+)/g)].map((m) => m[1]).sort()).toEqual(['can', 'federationRules', 'isAuthenticated', 'isGateway', 'permissions']);
   });
