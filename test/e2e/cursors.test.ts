@@ -87,7 +87,7 @@ const connections: { name: string; query: string; variables: () => Record<string
   { name: 'me.tenants', query: `query(${VARS}) { me { tenants(${ARGS}) { totalCount } } }`, variables: () => ({}), order: ['int', 'uuid'] },
 ];
 
-const cursor = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+const cursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
 const valid: Record<Column, () => unknown> = { text: () => 'm', int: () => 1, uuid: () => uuidv7() };
 
 /** Values of the right JSON shape (string or number) that the column cannot hold. */
