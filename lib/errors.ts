@@ -29,11 +29,6 @@ export function found<T>(value: T | null | undefined, what: string): T {
 export const badInput = (field: string, message: string) => apiError('BAD_USER_INPUT', message, { field });
 export const conflict = (message: string, extra: Record<string, unknown> = {}) => apiError('CONFLICT', message, extra);
 
-export function errorCode(error: unknown): string | undefined {
-  if (error instanceof GraphQLError) return error.extensions?.code as string | undefined;
-  return undefined;
-}
-
 const PUBLIC_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',

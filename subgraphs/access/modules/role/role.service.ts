@@ -21,7 +21,7 @@ export interface ResolvedRole {
 }
 
 /** Custom roles visible at an organization: defined there or on an ancestor; nearer definitions win. */
-export async function customRolesAt(em: EntityManager, authz: DecisionPoint, organizationId: string): Promise<CustomRole[]> {
+async function customRolesAt(em: EntityManager, authz: DecisionPoint, organizationId: string): Promise<CustomRole[]> {
   const path = await authz.ancestry(organizationId);
   if (!path) return [];
   const chain = [...path, organizationId];

@@ -203,7 +203,7 @@ export async function deleteOrganization(em: EntityManager, actor: Actor, id: st
  * Takes back an organization this very request created (its owner could not be assigned):
  * the row and the request's events about it go together, as if the mutation never ran.
  */
-export async function undoCreateOrganization(em: EntityManager, actor: Actor, id: string): Promise<void> {
+async function undoCreateOrganization(em: EntityManager, actor: Actor, id: string): Promise<void> {
   await em.transactional(async (tx) => {
     await lockHierarchy(tx);
     await sql(tx, `delete from organizations.organization where id = ?::uuid`, [id]);
