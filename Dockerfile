@@ -4,8 +4,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY lib ./lib
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
+COPY all-in-one ./all-in-one
 COPY scripts ./scripts
 COPY schema ./schema
 RUN npm run build && npm prune --omit=dev
