@@ -11,6 +11,7 @@ const FORM_LIMIT = 64 * 1024;
 /** Grants this server offers; the library knows more (password, ...) that we never enable. */
 const GRANT_TYPES = ['client_credentials'];
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+const NO_SCOPES: string[] = [];
 
 export interface OAuthDependencies {
   db: Database;
@@ -23,28 +24,32 @@ function oauthError(res: ServerResponse, status: number, error: string, descript
   sendJson(res, status, { error, error_description: description }, NO_STORE);
 }
 
-/** Form parameters, refusing repeated ones (RFC 6749 §3.2). */
+/**
+ * Form parameters, refusing repeated ones; one sent without a value counts as omitted
+ * (both RFC 6749 §3.2), so `scope=` asks for no scope and an empty client_secret is no credential.
+ */
 function parseForm(raw: Buffer): Record<string, string> | string {
   const params = new URLSearchParams(raw.toString('utf8'));
   const form: Record<string, string> = {};
+  const seen = new Set<string>();
   for (const [key, value] of params) {
-    if (Object.prototype.hasOwnProperty.call(form, key)) return key;
-    form[key] = value;
+    if (seen.has(key)) return key;
+    seen.add(key);
+    if (value !== '') form[key] = value;
   }
   return form;
 }
 
-/**
- * RFC 6749 §2.3.1: client_secret_basic credentials are form-urlencoded before base64
- * (strict clients such as oauth4webapi encode even '-' and '_'); the library's basic-auth
- * parser does not decode them, so the header is handed over decoded.
- */
-function formDecodedBasic(header: string | undefined): string | undefined {
-  const match = header && /^Basic +([A-Za-z0-9+/]+=*)$/i.exec(header.trim());
-  if (!match) return header;
+/** The Basic credentials of an Authorization header: null without one, 'malformed' when they cannot be read. */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | 'malformed' | null {
+  if (!header || !/^\s*Basic(\s|$)/i.test(header)) return null;
+  const match = /^Basic +([A-Za-z0-9+/]+=*)$/i.exec(header.trim());
+  if (!match) return 'malformed';
   const raw = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = raw.indexOf(':');
-  if (colon < 0) return header;
+  if (colon < 0) return 'malformed';
+  // RFC 6749 §2.3.1: client_secret_basic credentials are form-urlencoded before base64
+  // (strict clients such as oauth4webapi encode even '-' and '_').
   const decode = (part: string) => {
     try {
       return decodeURIComponent(part.replace(/\+/g, ' '));
@@ -52,7 +57,27 @@ function formDecodedBasic(header: string | undefined): string | undefined {
       return part;
     }
   };
-  return `Basic ${Buffer.from(`${decode(raw.slice(0, colon))}:${decode(raw.slice(colon + 1))}`).toString('base64')}`;
+  return { id: decode(raw.slice(0, colon)), secret: decode(raw.slice(colon + 1)) };
+}
+
+/** The library's basic-auth parser does not form-decode, so the header is handed over decoded. */
+function formDecodedBasic(header: string | undefined): string | undefined {
+  const basic = basicCredentials(header);
+  if (!basic || basic === 'malformed') return header;
+  return `Basic ${Buffer.from(`${basic.id}:${basic.secret}`).toString('base64')}`;
+}
+
+/**
+ * RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request. The
+ * library would take the header and ignore the body, so a request naming two clients, or
+ * carrying a secret twice, would be answered for whichever it happened to read. A body
+ * client_id equal to the header's is no second method (some clients always send it).
+ */
+function mixesAuthenticationMethods(header: string | undefined, form: Record<string, string>): boolean {
+  const basic = basicCredentials(header);
+  if (!basic) return false;
+  if (form.client_secret !== undefined) return true;
+  return form.client_id !== undefined && (basic === 'malformed' || form.client_id !== basic.id);
 }
 
 /**
@@ -71,6 +96,10 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
     return oauthError(res, 400, 'unsupported_grant_type', `Supported grant types: ${GRANT_TYPES.join(', ')}`);
   }
 
+  if (mixesAuthenticationMethods(req.headers.authorization, form)) {
+    return oauthError(res, 400, 'invalid_request', 'Authenticate the client one way: HTTP Basic or client_id and client_secret in the body, not both');
+  }
+
   const em = deps.db.orm.em.fork();
   const expiries = new Map<string, Date>();
   const model = {
@@ -86,9 +115,21 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
       expiries.set(issued.accessToken, issued.expiresAt);
       return issued.accessToken;
     },
+    /**
+     * This server defines no scopes: authorization reads role assignments, never the token.
+     * Ignoring a requested scope would oblige the response to state the (empty) granted scope
+     * (RFC 6749 §3.3, §5.1), which clients read as a grant of nothing; refusing it with
+     * invalid_scope (§5.2, "unknown") tells the client plainly that it asked for something
+     * that does not exist.
+     */
+    async validateScope(_user: AuthenticatedClient, _client: Client, scope?: string[]): Promise<string[] | false> {
+      return scope === undefined ? NO_SCOPES : false;
+    },
     async saveToken(tokenData: Token, client: Client, user: AuthenticatedClient): Promise<Token> {
       // Access tokens are self-contained JWTs: nothing to store; the expiry is the JWT's own.
-      return { ...tokenData, accessTokenExpiresAt: expiries.get(tokenData.accessToken) ?? tokenData.accessTokenExpiresAt, client, user };
+      // No scope was granted, so the response names none.
+      const { scope: _none, ...granted } = tokenData;
+      return { ...granted, accessTokenExpiresAt: expiries.get(tokenData.accessToken) ?? tokenData.accessTokenExpiresAt, client, user };
     },
     async getAccessToken() {
       // Never called: resource requests are verified with jose in every subgraph, not here.
