@@ -1,11 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestStack, unique, type Client } from '../harness/stack.js';
-
-const stack = useTestStack();
-let admin: Client;
-beforeAll(async () => {
-  admin = await stack.admin();
-});
+import { describe, expect } from 'vitest';
+import { it, unique } from '../harness/fixtures.js';
 
 const CAN = `query($action: String!, $org: ID, $tenant: ID) {
   can(action: $action, organizationId: $org, tenantId: $tenant) {
@@ -14,11 +8,11 @@ const CAN = `query($action: String!, $org: ID, $tenant: ID) {
 }`;
 
 describe('can: the answer and why', () => {
-  it('names the granting assignment and the inheritance path through three levels', async () => {
+  it('names the granting assignment and the inheritance path through three levels', async ({ stack, admin, principal }) => {
     const acme = await stack.createOrganization(unique('Acme'));
     const eu = await stack.createOrganization('EU', acme.id);
     const berlin = await stack.createOrganization('Berlin', eu.id);
-    const orgAdmin = await stack.principal(acme.id, 'org_admin');
+    const orgAdmin = await principal(acme.id, 'org_admin');
     const result = (await orgAdmin.client.ok(CAN, { action: 'tenant:create', org: berlin.id })).can;
     expect(result.allowed).toBe(true);
     expect(result.grantedBy).toHaveLength(1);
@@ -27,9 +21,8 @@ describe('can: the answer and why', () => {
     expect(result.reason).toBe(`Allowed on ${acmeName}/EU/Berlin by org_admin on ${acmeName}, inherited by ${acmeName}/EU/Berlin`);
   });
 
-  it('says what is missing when denied', async () => {
-    const org = await stack.createOrganization(unique('Denied'));
-    const viewer = await stack.principal(org.id, 'org_viewer');
+  it('says what is missing when denied', async ({ organization: org, principal }) => {
+    const viewer = await principal(org.id, 'org_viewer');
     const result = (await viewer.client.ok(CAN, { action: 'organization:delete', org: org.id })).can;
     expect(result.allowed).toBe(false);
     expect(result.grantedBy).toEqual([]);
@@ -38,15 +31,14 @@ describe('can: the answer and why', () => {
     expect(result.reason).toContain('none of which grants organization:delete');
   });
 
-  it('explains platform grants and tenant grants', async () => {
-    const org = await stack.createOrganization(unique('Platform'));
+  it('explains platform grants and tenant grants', async ({ admin, organization: org, principal }) => {
     const platform = (await admin.ok(CAN, { action: 'organization:delete', org: org.id })).can;
     expect(platform.allowed).toBe(true);
     expect(platform.reason).toContain('platform_admin on the platform');
     expect(platform.grantedBy[0].role.key).toBe('platform_admin');
 
     const tenant = (await admin.ok(`mutation($o: ID!) { createTenant(organizationId: $o, input: { name: "Prod" }) { id } }`, { o: org.id })).createTenant.id;
-    const editor = await stack.principal(org.id, null);
+    const editor = await principal(org.id, null);
     await admin.ok(`mutation($input: AssignRoleInput!) { assignRole(input: $input) { id } }`, { input: { principalId: editor.id, roleKey: 'tenant_editor', tenantId: tenant } });
     const onTenant = (await editor.client.ok(CAN, { action: 'tenant:update', tenant })).can;
     expect(onTenant.allowed).toBe(true);
@@ -55,9 +47,8 @@ describe('can: the answer and why', () => {
     expect(onOrganization.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('refuses unknown actions, and hides what the caller cannot see', async () => {
-    const org = await stack.createOrganization(unique('Hidden'));
-    const outsider = await stack.principal((await stack.createOrganization(unique('Elsewhere'))).id, 'org_owner');
+  it('refuses unknown actions, and hides what the caller cannot see', async ({ stack, admin, organization: org, principal }) => {
+    const outsider = await principal((await stack.createOrganization(unique('Elsewhere'))).id, 'org_owner');
     expect((await admin.gql(CAN, { action: 'organization:fly', org: org.id })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'action' });
     expect((await outsider.client.gql(CAN, { action: 'organization:read', org: org.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });

@@ -1,11 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestStack, unique, type Client } from '../harness/stack.js';
-
-const stack = useTestStack();
-let admin: Client;
-beforeAll(async () => {
-  admin = await stack.admin();
-});
+import { describe, expect } from 'vitest';
+import { it, unique } from '../harness/fixtures.js';
 
 const ME = `{
   me {
@@ -18,14 +12,13 @@ const ME = `{
 }`;
 
 describe('me', () => {
-  it('returns the caller, what it reaches (inherited included) with its roles there, and its own assignments', async () => {
-    const top = await stack.createOrganization(unique('Me top'));
+  it('returns the caller, what it reaches (inherited included) with its roles there, and its own assignments', async ({ stack, admin, organization: top, principal }) => {
     const child = await stack.createOrganization('Child', top.id);
     const sibling = await stack.createOrganization(unique('Me sibling'));
     const create = `mutation($o: ID!, $n: String!) { createTenant(organizationId: $o, input: { name: $n }) { id } }`;
     const childTenant = (await admin.ok(create, { o: child.id, n: 'Child tenant' })).createTenant.id;
     const siblingTenant = (await admin.ok(create, { o: sibling.id, n: 'Sibling tenant' })).createTenant.id;
-    const subject = await stack.principal(top.id, 'org_viewer');
+    const subject = await principal(top.id, 'org_viewer');
     await admin.ok(`mutation($input: AssignRoleInput!) { assignRole(input: $input) { id } }`, { input: { principalId: subject.id, roleKey: 'tenant_editor', tenantId: siblingTenant } });
 
     const { me } = await subject.client.ok(ME);
@@ -44,7 +37,8 @@ describe('me', () => {
     expect(tenants).toHaveLength(2);
   });
 
-  it('pages through what a platform admin reaches', async () => {
+  // The tree makes a second page of two, whatever else the database holds.
+  it('pages through what a platform admin reaches', async ({ admin, tree: _tree }) => {
     const first = await admin.ok(`{ me { platformPermissions organizations(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { roles } } } }`);
     expect(first.me.platformPermissions).toContain('organization:delete');
     expect(first.me.organizations.edges).toHaveLength(2);
@@ -52,7 +46,7 @@ describe('me', () => {
     expect(first.me.organizations.pageInfo.hasNextPage).toBe(true);
   });
 
-  it('needs a token', async () => {
+  it('needs a token', async ({ stack }) => {
     expect((await stack.anonymous.gql(`{ me { platformPermissions } }`)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -1,11 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestStack, unique, type Client } from '../harness/stack.js';
-
-const stack = useTestStack();
-let admin: Client;
-beforeAll(async () => {
-  admin = await stack.admin();
-});
+import { describe, expect } from 'vitest';
+import { it, unique } from '../harness/fixtures.js';
 
 const LIST = `query($o: ID, $t: ID, $p: ID, $first: Int, $after: String) {
   roleAssignments(organizationId: $o, tenantId: $t, principalId: $p, first: $first, after: $after) {
@@ -13,10 +7,9 @@ const LIST = `query($o: ID, $t: ID, $p: ID, $first: Int, $after: String) {
 const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
 
 describe('listing role assignments', () => {
-  it('lists the assignments made on an organization, pages them, filters by principal, and on the organization itself', async () => {
-    const org = await stack.createOrganization(unique('Assignments'));
-    const member = await stack.principal(org.id, 'org_member');
-    const others = [await stack.principal(org.id, 'org_viewer'), await stack.principal(org.id, 'org_admin')];
+  it('lists the assignments made on an organization, pages them, filters by principal, and on the organization itself', async ({ organization: org, principal }) => {
+    const member = await principal(org.id, 'org_member');
+    const others = [await principal(org.id, 'org_viewer'), await principal(org.id, 'org_admin')];
     const all = await member.client.ok(LIST, { o: org.id, first: 2 });
     expect(all.roleAssignments.totalCount).toBe(3);
     expect(all.roleAssignments.edges).toHaveLength(2);
@@ -32,22 +25,19 @@ describe('listing role assignments', () => {
     expect(field.organization.roleAssignments.totalCount).toBe(3);
   });
 
-  it('needs role_assignment:read there; outsiders get NOT_FOUND', async () => {
-    const org = await stack.createOrganization(unique('Private assignments'));
-    const viewer = await stack.principal(org.id, 'org_viewer');
+  it('needs role_assignment:read there; outsiders get NOT_FOUND', async ({ stack, organization: org, principal }) => {
+    const viewer = await principal(org.id, 'org_viewer');
     expect(code(await viewer.client.gql(LIST, { o: org.id }))).toBe('FORBIDDEN');
     const field = await viewer.client.gql(`query($id: ID!) { organization(id: $id) { name roleAssignments { totalCount } } }`, { id: org.id });
     expect(field.data?.organization.name).toBeTruthy();
     expect(field.data?.organization.roleAssignments).toBeNull();
     expect(code(field)).toBe('FORBIDDEN');
-    const outsider = await stack.principal((await stack.createOrganization(unique('Out'))).id, 'org_owner');
+    const outsider = await principal((await stack.createOrganization(unique('Out'))).id, 'org_owner');
     expect(code(await outsider.client.gql(LIST, { o: org.id }))).toBe('NOT_FOUND');
   });
 
-  it('lists tenant assignments, the caller\'s own anywhere, and platform ones for platform admins', async () => {
-    const org = await stack.createOrganization(unique('Tenant assignments'));
-    const tenant = (await admin.ok(`mutation($o: ID!) { createTenant(organizationId: $o, input: { name: "T" }) { id } }`, { o: org.id })).createTenant.id;
-    const subject = await stack.principal(org.id, 'org_viewer');
+  it('lists tenant assignments, the caller\'s own anywhere, and platform ones for platform admins', async ({ admin, organization: org, tenant: { id: tenant }, principal }) => {
+    const subject = await principal(org.id, 'org_viewer');
     await admin.ok(`mutation($input: AssignRoleInput!) { assignRole(input: $input) { id } }`, { input: { principalId: subject.id, roleKey: 'tenant_admin', tenantId: tenant } });
     const onTenant = await subject.client.ok(LIST, { t: tenant });
     expect(onTenant.roleAssignments.edges.map((e: { node: { role: { key: string } } }) => e.node.role.key)).toEqual(['tenant_admin']);
@@ -58,10 +48,9 @@ describe('listing role assignments', () => {
     expect(platform.roleAssignments.edges.some((e: { node: { role: { key: string } } }) => e.node.role.key === 'platform_admin')).toBe(true);
   });
 
-  it('never reuses one organization\'s answer for another within a request', async () => {
-    const mine = await stack.createOrganization(unique('Cache mine'));
+  it('never reuses one organization\'s answer for another within a request', async ({ stack, organization: mine, principal }) => {
     const theirs = await stack.createOrganization(unique('Cache theirs'));
-    const owner = await stack.principal(mine.id, 'org_owner');
+    const owner = await principal(mine.id, 'org_owner');
     const result = await owner.client.gql(`query($a: ID!, $b: ID!) { a: organization(id: $a) { id } b: organization(id: $b) { id } c: organization(id: $a) { permissions { allowed } } }`, {
       a: mine.id,
       b: theirs.id,

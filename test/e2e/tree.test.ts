@@ -1,15 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { useTestStack, unique } from '../harness/stack.js';
-
-const stack = useTestStack();
+import { describe, expect } from 'vitest';
+import { it, unique } from '../harness/fixtures.js';
 
 describe('the tree', () => {
-  it('descendants honours maxDepth and refuses a maxDepth below 1', async () => {
-    const root = await stack.createOrganization(unique('Depth'));
+  it('descendants honours maxDepth and refuses a maxDepth below 1', async ({ stack, admin, organization: root }) => {
     const a = await stack.createOrganization('A', root.id);
     const b = await stack.createOrganization('B', a.id);
     await stack.createOrganization('C', b.id);
-    const admin = await stack.admin();
     const labels = async (maxDepth: number | null) =>
       (await admin.ok(`query($id: ID!, $d: Int) { organization(id: $id) { descendants(maxDepth: $d) { totalCount edges { node { label } } } } }`, { id: root.id, d: maxDepth }))
         .organization.descendants.edges.map((e: { node: { label: string } }) => e.node.label);
@@ -22,17 +18,16 @@ describe('the tree', () => {
     }
   });
 
-  it('moving an organization changes its inherited grants on the very next request', async () => {
+  it('moving an organization changes its inherited grants on the very next request', async ({ stack, admin, principal }) => {
     const west = await stack.createOrganization(unique('West'));
     const east = await stack.createOrganization(unique('East'));
     const branch = await stack.createOrganization('Branch', west.id);
-    const westAdmin = await stack.principal(west.id, 'org_admin');
-    const eastAdmin = await stack.principal(east.id, 'org_admin');
+    const westAdmin = await principal(west.id, 'org_admin');
+    const eastAdmin = await principal(east.id, 'org_admin');
     const read = (client: typeof westAdmin.client) => client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: branch.id });
     expect((await read(westAdmin.client)).errors).toBeUndefined();
     expect((await read(eastAdmin.client)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
-    const admin = await stack.admin();
     await admin.ok(`mutation($id: ID!, $to: ID) { moveOrganization(id: $id, parentId: $to) { id } }`, { id: branch.id, to: east.id });
     expect((await read(westAdmin.client)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await read(eastAdmin.client)).errors).toBeUndefined();

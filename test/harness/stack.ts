@@ -52,6 +52,25 @@ export class Client {
   }
 }
 
+export interface Organization {
+  id: string;
+  name: string;
+  label: string;
+}
+
+export interface Principal {
+  id: string;
+  client: Client;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Whether a JWT's `exp` is less than `seconds` away (read, not verified: it is our own token). */
+function expiresWithin(token: string, seconds: number): boolean {
+  const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp?: number };
+  return exp !== undefined && exp - Date.now() / 1000 < seconds;
+}
+
 export class TestStack {
   readonly anonymous: Client;
   private adminClient: Client | undefined;
@@ -81,24 +100,26 @@ export class TestStack {
     return response.body.access_token as string;
   }
 
-  /** The bootstrap platform admin. */
+  /** The bootstrap platform admin; its token is reused until it is about to expire (a stack may issue short-lived tokens). */
   async admin(): Promise<Client> {
-    this.adminClient ??= new Client(this.url, await this.clientCredentialsToken(inject('bootstrapClientId'), inject('bootstrapClientSecret')));
+    if (!this.adminClient || expiresWithin(this.adminClient.token!, 30)) {
+      this.adminClient = new Client(this.url, await this.clientCredentialsToken(inject('bootstrapClientId'), inject('bootstrapClientSecret')));
+    }
     return this.adminClient;
   }
 
   /** A fresh root organization (with an optional tree under it), so each test owns its world. */
-  async createOrganization(name: string, parentId: string | null = null, extra: Record<string, unknown> = {}): Promise<{ id: string; label: string }> {
+  async createOrganization(name: string, parentId: string | null = null, extra: Record<string, unknown> = {}): Promise<Organization> {
     const admin = await this.admin();
     const data = await admin.ok(
-      `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id label } }`,
+      `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id name label } }`,
       { input: { name, parentId, ...extra } },
     );
     return data.createOrganization;
   }
 
   /** A service account in `organizationId` holding `roleKey` there (none when null), and a client acting as it. */
-  async principal(organizationId: string, roleKey: string | null, roleOrganizationId = organizationId): Promise<{ id: string; client: Client; clientId: string; clientSecret: string }> {
+  async principal(organizationId: string, roleKey: string | null, roleOrganizationId = organizationId): Promise<Principal> {
     const admin = await this.admin();
     const created = await admin.ok(
       `mutation($org: ID!) {
@@ -127,7 +148,12 @@ export class TestStack {
   }
 }
 
-export async function startTestStack(options: { tokenTtlSeconds?: number } = {}): Promise<TestStack> {
+/** What a test file may change about its stack (see `stackOptions` in fixtures.ts). */
+export interface TestStackOptions {
+  tokenTtlSeconds?: number;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const embedded = inject('embedded');
   const stack = await startStack({
     databaseUrl: inject('databaseUrl'),
@@ -143,7 +169,7 @@ export async function startTestStack(options: { tokenTtlSeconds?: number } = {})
  * The stack of a test file: started before its tests, stopped after them. Returns a stand-in
  * that forwards to the started stack, so tests can hold it at module level.
  */
-export function useTestStack(options: { tokenTtlSeconds?: number } = {}): TestStack {
+export function useTestStack(options: TestStackOptions = {}): TestStack {
   let started: TestStack | undefined;
   beforeAll(async () => {
     started = await startTestStack(options);
