@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { INTERNAL_HEADER } from '../../lib/auth/internal.js';
-import { useTestStack, unique } from '../harness/stack.js';
-
-const stack = useTestStack();
+import { it, unique } from '../harness/fixtures.js';
+import type { TestStack } from '../harness/stack.js';
 
 const ROUND_TRIP = `query($id: ID!) {
   organization(id: $id) {
@@ -13,9 +12,8 @@ const ROUND_TRIP = `query($id: ID!) {
 }`;
 
 describe('federation under permissions', () => {
-  it('resolves Organization.serviceAccounts (identities), ServiceAccount.organization (organizations) and Organization.permissions (access) in one query', async () => {
-    const org = await stack.createOrganization(unique('Federated'));
-    const member = await stack.principal(org.id, 'org_member');
+  it('resolves Organization.serviceAccounts (identities), ServiceAccount.organization (organizations) and Organization.permissions (access) in one query', async ({ organization: org, principal }) => {
+    const member = await principal(org.id, 'org_member');
     const data = await member.client.ok(ROUND_TRIP, { id: org.id });
     expect(data.organization.serviceAccounts.totalCount).toBe(1);
     const account = data.organization.serviceAccounts.edges[0].node;
@@ -29,9 +27,8 @@ describe('federation under permissions', () => {
     expect(allowed['organization:delete']).toBe(false);
   });
 
-  it('a viewer sees the organization but not its service accounts, and the rest of the answer survives', async () => {
-    const org = await stack.createOrganization(unique('Viewer federation'));
-    const viewer = await stack.principal(org.id, 'org_viewer');
+  it('a viewer sees the organization but not its service accounts, and the rest of the answer survives', async ({ organization: org, principal }) => {
+    const viewer = await principal(org.id, 'org_viewer');
     const result = await viewer.client.gql(ROUND_TRIP, { id: org.id });
     expect(result.data?.organization?.name).toBeTruthy();
     expect(result.data?.organization?.permissions.find((p: { action: string }) => p.action === 'service_account:read').allowed).toBe(false);
@@ -39,10 +36,9 @@ describe('federation under permissions', () => {
     expect(error?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('an organization outside the caller\'s reach is NOT_FOUND through every subgraph', async () => {
-    const mine = await stack.createOrganization(unique('Mine'));
+  it('an organization outside the caller\'s reach is NOT_FOUND through every subgraph', async ({ stack, organization: mine, principal }) => {
     const theirs = await stack.createOrganization(unique('Theirs'));
-    const outsider = await stack.principal(mine.id, 'org_owner');
+    const outsider = await principal(mine.id, 'org_owner');
     const result = await outsider.client.gql(ROUND_TRIP, { id: theirs.id });
     expect(result.data?.organization ?? null).toBeNull();
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
@@ -52,7 +48,7 @@ describe('federation under permissions', () => {
 describe('entity resolution is for the gateway only', () => {
   const entities = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Organization { id name } } }`;
 
-  async function direct(subgraphUrl: string, token: string | undefined, headers: Record<string, string> = {}) {
+  async function direct(stack: TestStack, subgraphUrl: string, token: string | undefined, headers: Record<string, string> = {}) {
     const org = await stack.createOrganization(unique('Entities'));
     const response = await fetch(`${subgraphUrl}/graphql`, {
       method: 'POST',
@@ -62,30 +58,26 @@ describe('entity resolution is for the gateway only', () => {
     return { org, body: (await response.json()) as { data?: { _entities: unknown[] } | null; errors?: { extensions?: { code?: string } }[] } };
   }
 
-  it('refuses _entities without the internal credential, even to a platform admin', async () => {
-    const admin = await stack.admin();
-    const { body } = await direct(stack.stack.subgraphs.organizations.url, admin.token);
+  it('refuses _entities without the internal credential, even to a platform admin', async ({ stack, admin }) => {
+    const { body } = await direct(stack, stack.stack.subgraphs.organizations.url, admin.token);
     expect(body.data?._entities ?? null).toBeNull();
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('refuses a wrong internal credential', async () => {
-    const admin = await stack.admin();
-    const { body } = await direct(stack.stack.subgraphs.organizations.url, admin.token, { [INTERNAL_HEADER]: 'guessed' });
+  it('refuses a wrong internal credential', async ({ stack, admin }) => {
+    const { body } = await direct(stack, stack.stack.subgraphs.organizations.url, admin.token, { [INTERNAL_HEADER]: 'guessed' });
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('a client-sent internal credential header is not what lets the gateway through', async () => {
-    const admin = await stack.admin();
+  it('a client-sent internal credential header is not what lets the gateway through', async ({ admin }) => {
     const result = await admin.gql(`{ _service { sdl } }`, {}, { [INTERNAL_HEADER]: 'guessed' });
     // The gateway does not expose _service at all; the header changes nothing.
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('applies visibility inside __resolveReference: what the caller may not see resolves to null', async () => {
-    const mine = await stack.createOrganization(unique('Ref mine'));
+  it('applies visibility inside __resolveReference: what the caller may not see resolves to null', async ({ stack, organization: mine, principal }) => {
     const other = await stack.createOrganization(unique('Ref other'));
-    const outsider = await stack.principal(mine.id, 'org_owner');
+    const outsider = await principal(mine.id, 'org_owner');
     const asGateway = { [INTERNAL_HEADER]: stack.stack.internalSecret };
     for (const subgraph of ['organizations', 'identities', 'access'] as const) {
       const response = await fetch(`${stack.stack.subgraphs[subgraph].url}/graphql`, {
@@ -101,11 +93,10 @@ describe('entity resolution is for the gateway only', () => {
     }
   });
 
-  it('a service account of another organization is NOT_FOUND, like a random id', async () => {
-    const mine = await stack.createOrganization(unique('Sa mine'));
+  it('a service account of another organization is NOT_FOUND, like a random id', async ({ stack, organization: mine, principal }) => {
     const other = await stack.createOrganization(unique('Sa other'));
-    const outsider = await stack.principal(mine.id, 'org_owner');
-    const foreign = await stack.principal(other.id, null);
+    const outsider = await principal(mine.id, 'org_owner');
+    const foreign = await principal(other.id, null);
     const query = `query($id: ID!) { serviceAccount(id: $id) { id organization { id } } }`;
     const own = await outsider.client.ok(query, { id: outsider.id });
     expect(own.serviceAccount.organization.id).toBe(mine.id);

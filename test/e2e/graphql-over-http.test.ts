@@ -1,12 +1,9 @@
 import { auditServer } from 'graphql-http';
-import { describe, expect, it } from 'vitest';
-import { useTestStack } from '../harness/stack.js';
-
-const stack = useTestStack();
+import { describe, expect } from 'vitest';
+import { it } from '../harness/fixtures.js';
 
 describe('GraphQL over HTTP', () => {
-  it('the gateway passes every MUST of the graphql-http audit', async () => {
-    const admin = await stack.admin();
+  it('the gateway passes every MUST of the graphql-http audit', async ({ stack, admin }) => {
     const results = await auditServer({
       url: `${stack.url}/graphql`,
       fetchFn: (input: Parameters<typeof fetch>[0], init?: RequestInit) =>

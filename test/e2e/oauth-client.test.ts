@@ -1,14 +1,12 @@
 /** A strict, independent OAuth 2.0 client (oauth4webapi) discovers the server and obtains a token. */
 import * as oauth from 'oauth4webapi';
-import { describe, expect, it } from 'vitest';
-import { Client, useTestStack, unique } from '../harness/stack.js';
-
-const stack = useTestStack();
+import { describe, expect } from 'vitest';
+import { it } from '../harness/fixtures.js';
+import { Client } from '../harness/stack.js';
 
 describe('oauth4webapi as the client', () => {
-  it('discovers RFC 8414 metadata, runs client_credentials with client_secret_basic, and the token works', async () => {
-    const org = await stack.createOrganization(unique('Interop'));
-    const principal = await stack.principal(org.id, 'org_viewer');
+  it('discovers RFC 8414 metadata, runs client_credentials with client_secret_basic, and the token works', async ({ stack, organization: org, principal: makePrincipal }) => {
+    const principal = await makePrincipal(org.id, 'org_viewer');
     const issuer = new URL(stack.stack.issuer);
     const options = { [oauth.allowInsecureRequests]: true };
     const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...options }));
@@ -25,7 +23,7 @@ describe('oauth4webapi as the client', () => {
     expect(data.organization.id).toBe(org.id);
   });
 
-  it('reports invalid_client as an OAuth error', async () => {
+  it('reports invalid_client as an OAuth error', async ({ stack }) => {
     const issuer = new URL(stack.stack.issuer);
     const options = { [oauth.allowInsecureRequests]: true };
     const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...options }));

@@ -1,7 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { useTestStack, unique } from '../harness/stack.js';
-
-const stack = useTestStack();
+import { describe, expect } from 'vitest';
+import { it, unique } from '../harness/fixtures.js';
 
 const CREATE = `mutation($org: ID!, $input: CreateServiceAccountInput!) { createServiceAccount(organizationId: $org, input: $input) { id name description organization { id } credentials { id } } }`;
 const CREDENTIAL = `mutation($id: ID!, $input: CreateServiceAccountCredentialInput) {
@@ -9,9 +7,8 @@ const CREDENTIAL = `mutation($id: ID!, $input: CreateServiceAccountCredentialInp
 const READ = `query($id: ID!) { serviceAccount(id: $id) { id name description credentials { id clientId name } } }`;
 
 describe('service accounts', () => {
-  it('lives through create, credential, token, update, credential deletion and account deletion', async () => {
-    const org = await stack.createOrganization(unique('Bots'));
-    const { client: admin } = await stack.principal(org.id, 'org_admin');
+  it('lives through create, credential, token, update, credential deletion and account deletion', async ({ stack, organization: org, principal }) => {
+    const { client: admin } = await principal(org.id, 'org_admin');
     const created = await admin.ok(CREATE, { org: org.id, input: { name: '  deployer  ', description: 'ships builds' } });
     const account = created.createServiceAccount;
     expect(account).toMatchObject({ name: 'deployer', description: 'ships builds', organization: { id: org.id }, credentials: [] });
@@ -28,7 +25,7 @@ describe('service accounts', () => {
     expect(JSON.stringify(listed)).not.toContain(first.clientSecret);
 
     // The account's own token works while the account exists, and nothing it held outlives it.
-    const robot = await stack.principal(org.id, 'org_viewer');
+    const robot = await principal(org.id, 'org_viewer');
     expect((await robot.client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: org.id })).errors).toBeUndefined();
     await admin.ok(`mutation($id: ID!) { deleteServiceAccount(id: $id) }`, { id: robot.id });
     // Its token is still unexpired, but the principal is gone: the request is refused as a whole.
@@ -47,9 +44,7 @@ describe('service accounts', () => {
     expect(gone.body.error).toBe('invalid_client');
   });
 
-  it('refuses bad input with BAD_USER_INPUT on the field, and creates nothing', async () => {
-    const org = await stack.createOrganization(unique('Bad bots'));
-    const admin = await stack.admin();
+  it('refuses bad input with BAD_USER_INPUT on the field, and creates nothing', async ({ admin, organization: org }) => {
     for (const [input, field] of [
       [{ name: '' }, 'name'],
       [{ name: '   ' }, 'name'],
@@ -71,11 +66,9 @@ describe('service accounts', () => {
     expect((await admin.ok(READ, { id: account.id })).serviceAccount.credentials).toEqual([]);
   });
 
-  it('members see service accounts but cannot manage them; outsiders get NOT_FOUND', async () => {
-    const org = await stack.createOrganization(unique('Guarded bots'));
-    const admin = await stack.admin();
+  it('members see service accounts but cannot manage them; outsiders get NOT_FOUND', async ({ stack, admin, organization: org, principal }) => {
     const account = (await admin.ok(CREATE, { org: org.id, input: { name: 'bot' } })).createServiceAccount;
-    const { client: member } = await stack.principal(org.id, 'org_member');
+    const { client: member } = await principal(org.id, 'org_member');
     expect((await member.ok(READ, { id: account.id })).serviceAccount.name).toBe('bot');
     for (const [query, variables] of [
       [CREATE, { org: org.id, input: { name: 'nope' } }],
@@ -85,7 +78,7 @@ describe('service accounts', () => {
       expect((await member.gql(query, variables)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     const other = await stack.createOrganization(unique('Elsewhere'));
-    const { client: outsider } = await stack.principal(other.id, 'org_owner');
+    const { client: outsider } = await principal(other.id, 'org_owner');
     expect((await outsider.gql(READ, { id: account.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await outsider.gql(`mutation($id: ID!) { deleteServiceAccount(id: $id) }`, { id: account.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await admin.ok(READ, { id: account.id })).serviceAccount.name).toBe('bot');
