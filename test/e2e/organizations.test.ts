@@ -1,24 +1,19 @@
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestStack, unique, type Client } from '../harness/stack.js';
-
-const stack = useTestStack();
-let admin: Client;
-beforeAll(async () => {
-  admin = await stack.admin();
-});
+import { describe, expect } from 'vitest';
+import { test, unique } from '../harness/fixtures.js';
 
 const CREATE = `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id name label vat depth } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateOrganizationInput!) { updateOrganization(id: $id, input: $input) { id name label vat } }`;
 const MOVE = `mutation($id: ID!, $to: ID) { moveOrganization(id: $id, parentId: $to) { id depth parent { id } } }`;
 const READ = `query($id: ID!) { organization(id: $id) { id name label vat depth deleteProtection parent { id } ancestors { id } children { totalCount } } }`;
 
-const read = async (id: string) => (await admin.ok(READ, { id })).organization;
 const code = (result: { errors?: { extensions?: { code?: string } }[] }) => result.errors?.[0]?.extensions?.code;
 
+/** `read(id)`: an organization as the platform admin sees it. */
+const it = test.extend('read', ({ admin }) => async (id: string) => (await admin.ok(READ, { id })).organization);
+
 describe('create and update', () => {
-  it('derives the label from the name and normalizes the VAT id', async () => {
-    const root = await stack.createOrganization(unique('Labels'));
+  it('derives the label from the name and normalizes the VAT id', async ({ admin, organization: root }) => {
     const created = (await admin.ok(CREATE, { input: { name: 'Acme GmbH & Co. KG', parentId: root.id, vat: 'de 123.456.789' } })).createOrganization;
     expect(created).toMatchObject({ name: 'Acme GmbH & Co. KG', label: 'acme-gmbh-co-kg', vat: 'DE123456789', depth: 1 });
     const accents = (await admin.ok(CREATE, { input: { name: '  Société Générale Straße  ', parentId: root.id } })).createOrganization;
@@ -27,15 +22,14 @@ describe('create and update', () => {
     expect(explicit.label).toBe('custom-1');
   });
 
-  it('updates name, label and VAT, and clears the VAT with an empty string', async () => {
+  it('updates name, label and VAT, and clears the VAT with an empty string', async ({ stack, admin, read }) => {
     const org = await stack.createOrganization(unique('Update me'), null, { vat: 'FR12345678901' });
     const updated = (await admin.ok(UPDATE, { id: org.id, input: { name: 'Renamed', label: 'renamed-x', vat: '' } })).updateOrganization;
     expect(updated).toMatchObject({ name: 'Renamed', label: 'renamed-x', vat: null });
     expect(await read(org.id)).toMatchObject({ name: 'Renamed', label: 'renamed-x', vat: null });
   });
 
-  it('keeps labels unique among siblings only: CONFLICT on create, update and move', async () => {
-    const root = await stack.createOrganization(unique('Siblings'));
+  it('keeps labels unique among siblings only: CONFLICT on create, update and move', async ({ stack, admin, organization: root, read }) => {
     const other = await stack.createOrganization('Other', root.id);
     const taken = await stack.createOrganization('Taken', root.id);
     const sameUnderOther = await stack.createOrganization('Taken', other.id);
@@ -56,7 +50,7 @@ describe('create and update', () => {
 });
 
 describe('move', () => {
-  it('moves the whole subtree: depth and ancestors below follow', async () => {
+  it('moves the whole subtree: depth and ancestors below follow', async ({ stack, admin, read }) => {
     const left = await stack.createOrganization(unique('Left'));
     const right = await stack.createOrganization(unique('Right'));
     const middle = await stack.createOrganization('Middle', right.id);
@@ -74,10 +68,7 @@ describe('move', () => {
     expect((await read(leaf.id)).ancestors.map((a: { id: string }) => a.id)).toEqual([branch.id]);
   });
 
-  it('never under itself or a descendant: CONFLICT, nothing changes', async () => {
-    const top = await stack.createOrganization(unique('Cycle'));
-    const child = await stack.createOrganization('Child', top.id);
-    const grandchild = await stack.createOrganization('Grandchild', child.id);
+  it('never under itself or a descendant: CONFLICT, nothing changes', async ({ admin, tree: { root: top, child, grandchild }, read }) => {
     for (const target of [top.id, child.id, grandchild.id]) {
       const result = await admin.gql(MOVE, { id: top.id, to: target });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'parentId' });
@@ -86,8 +77,7 @@ describe('move', () => {
     expect((await read(grandchild.id)).ancestors.map((a: { id: string }) => a.id)).toEqual([top.id, child.id]);
   });
 
-  it('concurrent opposite moves never build a cycle', async () => {
-    const base = await stack.createOrganization(unique('Race'));
+  it('concurrent opposite moves never build a cycle', async ({ stack, admin, organization: base, read }) => {
     for (let round = 0; round < 10; round++) {
       const a = await stack.createOrganization(`A${round}`, base.id);
       const b = await stack.createOrganization(`B${round}`, base.id);
@@ -105,8 +95,7 @@ describe('move', () => {
 });
 
 describe('delete', () => {
-  it('is refused while protected or while it has children', async () => {
-    const org = await stack.createOrganization(unique('Protected'));
+  it('is refused while protected or while it has children', async ({ stack, admin, organization: org, read }) => {
     await admin.ok(`mutation($id: ID!) { setDeleteProtection(id: $id, enabled: true) { deleteProtection } }`, { id: org.id });
     const protectedDelete = await admin.gql(`mutation($id: ID!) { deleteOrganization(id: $id) }`, { id: org.id });
     expect(protectedDelete.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'DELETE_PROTECTED' });
@@ -126,8 +115,7 @@ describe('delete', () => {
 });
 
 describe('tenants', () => {
-  it('create, list, read, update, delete; labels unique within the organization', async () => {
-    const org = await stack.createOrganization(unique('Tenants'));
+  it('create, list, read, update, delete; labels unique within the organization', async ({ stack, admin, organization: org }) => {
     const other = await stack.createOrganization(unique('Other tenants'));
     const create = `mutation($o: ID!, $input: CreateTenantInput!) { createTenant(organizationId: $o, input: $input) { id name label organization { id } } }`;
     const prod = (await admin.ok(create, { o: org.id, input: { name: 'Production' } })).createTenant;
@@ -148,8 +136,7 @@ describe('tenants', () => {
 });
 
 describe('pagination', () => {
-  it('walks every child exactly once forwards and backwards, with a correct pageInfo', async () => {
-    const parent = await stack.createOrganization(unique('Pages'));
+  it('walks every child exactly once forwards and backwards, with a correct pageInfo', async ({ stack, admin, organization: parent }) => {
     const names = Array.from({ length: 7 }, (_, i) => `Child ${String.fromCharCode(97 + i)}`);
     for (const name of names) await stack.createOrganization(name, parent.id);
     const page = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { organization(id: $id) {
@@ -179,8 +166,7 @@ describe('pagination', () => {
     expect(backward).toEqual(forward);
   });
 
-  it('refuses page sizes over 100, negative ones, foreign cursors and first with last', async () => {
-    const parent = await stack.createOrganization(unique('Bad pages'));
+  it('refuses page sizes over 100, negative ones, foreign cursors and first with last', async ({ admin, organization: parent }) => {
     const page = `query($id: ID!, $first: Int, $after: String, $last: Int) { organization(id: $id) { children(first: $first, after: $after, last: $last) { totalCount } } }`;
     for (const [variables, field] of [
       [{ first: 101 }, 'first'],
@@ -197,8 +183,7 @@ describe('pagination', () => {
 });
 
 describe('bad input changes nothing', () => {
-  it('malformed ids are BAD_USER_INPUT on the field', async () => {
-    const org = await stack.createOrganization(unique('Ids'));
+  it('malformed ids are BAD_USER_INPUT on the field', async ({ admin, organization: org, read }) => {
     for (const bad of ['not-a-uuid', uuidv4(), '', "'; drop table organizations.organization; --"]) {
       expect((await admin.gql(READ, { id: bad })).errors?.[0]?.extensions, bad).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
       expect((await admin.gql(UPDATE, { id: bad, input: { name: 'x' } })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
@@ -210,14 +195,13 @@ describe('bad input changes nothing', () => {
     expect(await read(org.id)).toMatchObject({ depth: 0, children: { totalCount: 0 } });
   });
 
-  it('a well-formed id that does not exist is NOT_FOUND', async () => {
+  it('a well-formed id that does not exist is NOT_FOUND', async ({ admin }) => {
     expect(code(await admin.gql(READ, { id: uuidv7() }))).toBe('NOT_FOUND');
     expect(code(await admin.gql(UPDATE, { id: uuidv7(), input: { name: 'x' } }))).toBe('NOT_FOUND');
     expect(code(await admin.gql(CREATE, { input: { name: 'x', parentId: uuidv7() } }))).toBe('NOT_FOUND');
   });
 
-  it('names, labels and VAT ids are validated before anything is written', async () => {
-    const parent = await stack.createOrganization(unique('Validation'));
+  it('names, labels and VAT ids are validated before anything is written', async ({ admin, organization: parent, read }) => {
     for (const [input, field] of [
       [{ name: '' }, 'name'],
       [{ name: '   ' }, 'name'],

@@ -1,15 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { useTestStack, unique, type Client } from '../harness/stack.js';
+import { describe, expect } from 'vitest';
+import { test, unique } from '../harness/fixtures.js';
+import type { Client } from '../harness/stack.js';
 
-const stack = useTestStack();
-
-/** A three-level tree; the role is held on the top, the checks run on the levels below. */
-async function tree() {
-  const top = await stack.createOrganization(unique('Perm top'));
-  const middle = await stack.createOrganization('Middle', top.id);
-  const leaf = await stack.createOrganization('Leaf', middle.id);
-  return { top, middle, leaf };
-}
+/** `childCount(id)`: the children of an organization, as the platform admin counts them. */
+const it = test.extend('childCount', ({ admin }) => async (id: string) =>
+  (await admin.ok(`query($id: ID!) { organization(id: $id) { children { totalCount } } }`, { id })).organization.children.totalCount as number,
+);
 
 type Action = (client: Client, ids: { middle: string; leaf: string }) => Promise<{ errors?: { extensions?: { code?: string } }[] }>;
 
@@ -32,11 +28,11 @@ const expectations: Record<string, Record<string, boolean>> = {
   org_viewer: { 'read a descendant': true, 'update a descendant': false, 'create a child below': false, 'create a tenant': false, 'list service accounts': false, 'create a service account': false, 'protect a descendant from deletion': false },
 };
 
+// The role is held on the top of a three-level tree; the checks run on the levels below.
 describe('built-in organization roles apply to the organization and every descendant', () => {
   for (const [role, allowed] of Object.entries(expectations)) {
-    it(`${role}: allowed and denied, two levels below the assignment`, async () => {
-      const { top, middle, leaf } = await tree();
-      const { client } = await stack.principal(top.id, role);
+    it(`${role}: allowed and denied, two levels below the assignment`, async ({ tree: { root: top, child: middle, grandchild: leaf }, principal }) => {
+      const { client } = await principal(top.id, role);
       for (const [name, action] of Object.entries(actions)) {
         const result = await action(client, { middle: middle.id, leaf: leaf.id });
         if (allowed[name]) expect(result.errors, `${role} should ${name}`).toBeUndefined();
@@ -45,10 +41,9 @@ describe('built-in organization roles apply to the organization and every descen
     });
   }
 
-  it('a role on a descendant grants nothing on its ancestors or siblings (NOT_FOUND, not FORBIDDEN)', async () => {
-    const { top, middle } = await tree();
+  it('a role on a descendant grants nothing on its ancestors or siblings (NOT_FOUND, not FORBIDDEN)', async ({ stack, tree: { root: top, child: middle }, principal }) => {
     const sibling = await stack.createOrganization('Sibling', top.id);
-    const { client } = await stack.principal(middle.id, 'org_owner');
+    const { client } = await principal(middle.id, 'org_owner');
     for (const id of [top.id, sibling.id]) {
       const read = await client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id });
       expect(read.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -57,18 +52,15 @@ describe('built-in organization roles apply to the organization and every descen
     }
   });
 
-  it('only the platform creates root organizations', async () => {
-    const { top } = await tree();
-    const { client } = await stack.principal(top.id, 'org_owner');
+  it('only the platform creates root organizations', async ({ admin, tree: { root: top }, principal }) => {
+    const { client } = await principal(top.id, 'org_owner');
     const denied = await client.gql(`mutation { createOrganization(input: { name: "Rogue root" }) { id } }`);
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const admin = await stack.admin();
     const allowed = await admin.gql(`mutation($n: String!) { createOrganization(input: { name: $n }) { id depth } }`, { n: unique('Root by admin') });
     expect(allowed.data?.createOrganization.depth).toBe(0);
   });
 
-  it('no token: UNAUTHENTICATED for queries and mutations', async () => {
-    const { top } = await tree();
+  it('no token: UNAUTHENTICATED for queries and mutations', async ({ stack, organization: top }) => {
     for (const [query, variables] of [
       [`query($id: ID!) { organization(id: $id) { id } }`, { id: top.id }],
       [`mutation($id: ID!) { deleteOrganization(id: $id) }`, { id: top.id }],
@@ -85,10 +77,8 @@ describe('assignRole and unassignRole', () => {
   const assign = `mutation($input: AssignRoleInput!) { assignRole(input: $input) { id role { key scope } organization { id } principal { ... on ServiceAccount { id name } } } }`;
   const unassign = `mutation($input: UnassignRoleInput!) { unassignRole(input: $input) }`;
 
-  it('assigns, refuses a duplicate with CONFLICT, and the grant works and stops on the very next request', async () => {
-    const { top, leaf } = await tree();
-    const admin = await stack.admin();
-    const subject = await stack.principal(top.id, null);
+  it('assigns, refuses a duplicate with CONFLICT, and the grant works and stops on the very next request', async ({ admin, tree: { root: top, grandchild: leaf }, principal }) => {
+    const subject = await principal(top.id, null);
     const read = () => subject.client.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: leaf.id });
     expect((await read()).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
@@ -107,10 +97,8 @@ describe('assignRole and unassignRole', () => {
     expect(notHeld.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
-  it('refuses unknown roles and scope mismatches with BAD_USER_INPUT on roleKey', async () => {
-    const { top } = await tree();
-    const admin = await stack.admin();
-    const subject = await stack.principal(top.id, null);
+  it('refuses unknown roles and scope mismatches with BAD_USER_INPUT on roleKey', async ({ admin, organization: top, principal }) => {
+    const subject = await principal(top.id, null);
     for (const input of [
       { principalId: subject.id, roleKey: 'org_superuser', organizationId: top.id },
       { principalId: subject.id, roleKey: 'platform_admin', organizationId: top.id },
@@ -124,24 +112,21 @@ describe('assignRole and unassignRole', () => {
     expect(unknownPrincipal.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('an admin cannot grant what it does not hold (org_owner), but can grant org_member', async () => {
-    const { top, middle } = await tree();
-    const orgAdmin = await stack.principal(top.id, 'org_admin');
-    const subject = await stack.principal(top.id, null);
+  it('an admin cannot grant what it does not hold (org_owner), but can grant org_member', async ({ tree: { root: top, child: middle }, principal }) => {
+    const orgAdmin = await principal(top.id, 'org_admin');
+    const subject = await principal(top.id, null);
     const escalate = await orgAdmin.client.gql(assign, { input: { principalId: subject.id, roleKey: 'org_owner', organizationId: middle.id } });
     expect(escalate.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const ok = await orgAdmin.client.gql(assign, { input: { principalId: subject.id, roleKey: 'org_member', organizationId: middle.id } });
     expect(ok.errors).toBeUndefined();
-    const member = await stack.principal(top.id, 'org_member');
+    const member = await principal(top.id, 'org_member');
     const notAllowed = await member.client.gql(assign, { input: { principalId: subject.id, roleKey: 'org_viewer', organizationId: middle.id } });
     expect(notAllowed.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('keeps the last org_owner of an organization', async () => {
-    const { top } = await tree();
-    const admin = await stack.admin();
-    const first = await stack.principal(top.id, 'org_owner');
-    const second = await stack.principal(top.id, 'org_owner');
+  it('keeps the last org_owner of an organization', async ({ admin, organization: top, principal }) => {
+    const first = await principal(top.id, 'org_owner');
+    const second = await principal(top.id, 'org_owner');
     await admin.ok(unassign, { input: { principalId: second.id, roleKey: 'org_owner', organizationId: top.id } });
     const last = await admin.gql(unassign, { input: { principalId: first.id, roleKey: 'org_owner', organizationId: top.id } });
     expect(last.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'LAST_OWNER' });
@@ -151,13 +136,9 @@ describe('assignRole and unassignRole', () => {
 
 describe('createOrganization with ownerId', () => {
   const create = `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`;
-  const childCount = async (id: string) =>
-    (await (await stack.admin()).ok(`query($id: ID!) { organization(id: $id) { children { totalCount } } }`, { id })).organization.children.totalCount;
 
-  it('makes the owner org_owner of the new organization in the same call', async () => {
-    const { top } = await tree();
-    const owner = await stack.principal(top.id, null);
-    const admin = await stack.admin();
+  it('makes the owner org_owner of the new organization in the same call', async ({ admin, tree: { root: top }, principal }) => {
+    const owner = await principal(top.id, null);
     const created = await admin.ok(create, { input: { name: unique('Owned'), parentId: top.id, ownerId: owner.id } });
     const id = created.createOrganization.id;
     const permissions = await owner.client.ok(`query($id: ID!) { organization(id: $id) { permissions { action allowed } } }`, { id });
@@ -167,9 +148,7 @@ describe('createOrganization with ownerId', () => {
     expect(parent.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('an unknown owner is BAD_USER_INPUT on ownerId and leaves no organization behind', async () => {
-    const { top } = await tree();
-    const admin = await stack.admin();
+  it('an unknown owner is BAD_USER_INPUT on ownerId and leaves no organization behind', async ({ admin, tree: { root: top }, childCount }) => {
     const before = await childCount(top.id);
     const result = await admin.gql(create, { input: { name: unique('Orphan'), parentId: top.id, ownerId: '01890a5d-ac96-774b-bcce-b302099a8057' } });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ownerId' });
@@ -179,9 +158,8 @@ describe('createOrganization with ownerId', () => {
     expect(await childCount(top.id)).toBe(before);
   });
 
-  it('an admin cannot hand out ownership it does not hold: FORBIDDEN, nothing created', async () => {
-    const { top } = await tree();
-    const orgAdmin = await stack.principal(top.id, 'org_admin');
+  it('an admin cannot hand out ownership it does not hold: FORBIDDEN, nothing created', async ({ tree: { root: top }, principal, childCount }) => {
+    const orgAdmin = await principal(top.id, 'org_admin');
     const before = await childCount(top.id);
     const result = await orgAdmin.client.gql(create, { input: { name: unique('Escalated'), parentId: top.id, ownerId: orgAdmin.id } });
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
