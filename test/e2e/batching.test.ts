@@ -1,15 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { sql } from '../../subgraphs/common/db/orm.js';
 import { newId } from '../../subgraphs/common/ids.js';
-import { useTestStack, unique } from '../harness/stack.js';
-
-const stack = useTestStack();
+import { test, unique } from '../harness/fixtures.js';
+import type { TestStack } from '../harness/stack.js';
 
 /**
  * Inserts a tree of `count` organizations under a new root, breadth first, `fanOut` children
  * each, at most `levels` levels below the root, in one statement (a fixture, not the API).
  */
-async function seedTree(count: number, fanOut: number, levels: number): Promise<string> {
+async function seedTree(stack: TestStack, count: number, fanOut: number, levels: number): Promise<string> {
   const root = await stack.createOrganization(unique('Batch root'));
   const rows: { id: string; parentId: string; path: string[]; label: string }[] = [];
   let frontier = [{ id: root.id, path: [] as string[] }];
@@ -53,16 +52,18 @@ function countNodes(connection: { edges: { node: { children?: unknown } }[] }): 
   return connection.edges.reduce((sum, { node }) => sum + 1 + (node.children ? countNodes(node.children as never) : 0), 0);
 }
 
-async function statementsFor(query: string, variables: Record<string, unknown>) {
-  const admin = await stack.admin();
-  const database = stack.stack.databases.organizations;
-  const before = database.statements;
-  const data = await admin.ok(query, variables);
-  return { data, statements: database.statements - before };
-}
+const it = test
+  .extend('seedTree', ({ stack }) => (count: number, fanOut: number, levels: number) => seedTree(stack, count, fanOut, levels))
+  /** The data of a query as the platform admin, and how many statements the organizations database ran for it. */
+  .extend('statementsFor', ({ stack, admin }) => async (query: string, variables: Record<string, unknown>) => {
+    const database = stack.stack.databases.organizations;
+    const before = database.statements;
+    const data = await admin.ok(query, variables);
+    return { data, statements: database.statements - before };
+  });
 
 describe('batching', () => {
-  it('nested children cost statements per level, not per organization', async () => {
+  it('nested children cost statements per level, not per organization', async ({ seedTree, statementsFor }) => {
     const big = await seedTree(1000, 4, 5);
     const small = await seedTree(5, 1, 5);
 
@@ -77,9 +78,8 @@ describe('batching', () => {
     console.log(`nested children, 5 levels: ${large.statements} statements for 1,000 organizations, ${tiny.statements} for a chain of 5`);
   });
 
-  it('ancestors of any organization is one statement', async () => {
+  it('ancestors of any organization is one statement', async ({ admin, seedTree, statementsFor }) => {
     const root = await seedTree(40, 2, 5);
-    const admin = await stack.admin();
     const leaf = await admin.ok(`query($id: ID!) { organization(id: $id) { descendants(first: 100) { edges { node { id depth } } } } }`, { id: root });
     const deep = leaf.organization.descendants.edges.at(-1).node;
     expect(deep.depth).toBe(5);
@@ -90,11 +90,10 @@ describe('batching', () => {
     expect(withAncestors.statements - withoutAncestors.statements).toBe(1);
   });
 
-  it('permissions of 200 organizations cost the same statements as of 2', async () => {
+  it('permissions of 200 organizations cost the same statements as of 2', async ({ stack, admin, seedTree }) => {
     const wide = await seedTree(200, 200, 1);
     const narrow = await seedTree(2, 2, 1);
     const query = `query($id: ID!) { organization(id: $id) { children(first: 100) { edges { node { id permissions { action allowed } } } } } }`;
-    const admin = await stack.admin();
     const count = async (id: string) => {
       const before = stack.stack.databases.access.statements + stack.stack.databases.organizations.statements;
       const data = await admin.ok(query, { id });

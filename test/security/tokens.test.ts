@@ -1,19 +1,15 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject } from 'vitest';
 import { sql } from '../../subgraphs/common/db/orm.js';
-import { Client, useTestStack, unique } from '../harness/stack.js';
+import { test } from '../harness/fixtures.js';
+import { Client, type TestStack } from '../harness/stack.js';
 
-const stack = useTestStack();
-
-async function newCredential() {
-  const org = await stack.createOrganization(unique('Token org'));
-  return stack.principal(org.id, 'org_viewer');
-}
+/** A fresh org_viewer service account of its own organization, with its credential. */
+const it = test.extend('viewer', ({ organization, principal }) => principal(organization.id, 'org_viewer'));
 
 describe('POST /oauth/token (client_credentials)', () => {
-  it('answers RFC 6749 §5.1 with an ES256 at+jwt whose key is published', async () => {
-    const principal = await newCredential();
+  it('answers RFC 6749 §5.1 with an ES256 at+jwt whose key is published', async ({ stack, viewer: principal }) => {
     const response = await stack.requestToken({ grant_type: 'client_credentials' }, { id: principal.clientId, secret: principal.clientSecret });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -44,16 +40,14 @@ describe('POST /oauth/token (client_credentials)', () => {
     expect(key).not.toHaveProperty('d');
   });
 
-  it('accepts client_secret_post as well as HTTP Basic', async () => {
-    const principal = await newCredential();
+  it('accepts client_secret_post as well as HTTP Basic', async ({ stack, viewer: principal }) => {
     const response = await stack.requestToken({ grant_type: 'client_credentials', client_id: principal.clientId, client_secret: principal.clientSecret });
     expect(response.status).toBe(200);
     const me = new Client(stack.url, response.body.access_token as string);
     expect((await me.gql(`{ organizations { totalCount } }`)).data?.organizations.totalCount).toBe(1);
   });
 
-  it('refuses a wrong secret and an unknown client alike, with invalid_client', async () => {
-    const principal = await newCredential();
+  it('refuses a wrong secret and an unknown client alike, with invalid_client', async ({ stack, viewer: principal }) => {
     const wrong = await stack.requestToken({ grant_type: 'client_credentials' }, { id: principal.clientId, secret: `${principal.clientSecret}x` });
     const unknown = await stack.requestToken({ grant_type: 'client_credentials' }, { id: 'cid_nobody', secret: principal.clientSecret });
     for (const response of [wrong, unknown]) {
@@ -65,8 +59,7 @@ describe('POST /oauth/token (client_credentials)', () => {
     expect(wrong.body).toEqual(unknown.body);
   });
 
-  it('answers malformed requests with RFC 6749 §5.2 errors', async () => {
-    const principal = await newCredential();
+  it('answers malformed requests with RFC 6749 §5.2 errors', async ({ stack, viewer: principal }) => {
     const basic = { id: principal.clientId, secret: principal.clientSecret };
     expect((await stack.requestToken({ grant_type: 'password' }, basic)).body.error).toBe('unsupported_grant_type');
     expect((await stack.requestToken({}, basic)).body.error).toBe('invalid_request');
@@ -84,14 +77,12 @@ describe('POST /oauth/token (client_credentials)', () => {
     expect(get.status).toBe(405);
   });
 
-  it('stores only a SHA-256 hash of the secret, and a rotated secret replaces the old one at once', async () => {
-    const principal = await newCredential();
+  it('stores only a SHA-256 hash of the secret, and a rotated secret replaces the old one at once', async ({ stack, admin, viewer: principal }) => {
     const em = stack.stack.databases.identities.orm.em.fork();
     const [row] = await sql<Record<string, unknown>>(em, `select * from identities.service_account_credential where client_id = ?`, [principal.clientId]);
     expect(row!.secret_hash).toBe(createHash('sha256').update(principal.clientSecret).digest('hex'));
     expect(JSON.stringify(row)).not.toContain(principal.clientSecret);
 
-    const admin = await stack.admin();
     const [credential] = await sql<{ id: string }>(em, `select id from identities.service_account_credential where client_id = ?`, [principal.clientId]);
     const rotated = await admin.ok(`mutation($id: ID!) { rotateServiceAccountCredential(id: $id) { clientSecret credential { clientId lastUsedAt } } }`, { id: credential!.id });
     expect(rotated.rotateServiceAccountCredential.credential.clientId).toBe(principal.clientId);
@@ -102,7 +93,7 @@ describe('POST /oauth/token (client_credentials)', () => {
     expect(fresh.status).toBe(200);
   });
 
-  it('keeps the bootstrap admin\'s secret only as a hash too', async () => {
+  it('keeps the bootstrap admin\'s secret only as a hash too', async ({ stack }) => {
     const em = stack.stack.databases.identities.orm.em.fork();
     const clientId = inject('bootstrapClientId');
     const secret = inject('bootstrapClientSecret');
@@ -112,15 +103,14 @@ describe('POST /oauth/token (client_credentials)', () => {
     expect(JSON.stringify(rows)).not.toContain(secret);
   });
 
-  it('refuses an expired credential', async () => {
-    const principal = await newCredential();
+  it('refuses an expired credential', async ({ stack, viewer: principal }) => {
     const em = stack.stack.databases.identities.orm.em.fork();
     await sql(em, `update identities.service_account_credential set expires_at = now() - interval '1 second' where client_id = ?`, [principal.clientId]);
     const response = await stack.requestToken({ grant_type: 'client_credentials' }, { id: principal.clientId, secret: principal.clientSecret });
     expect(response.body.error).toBe('invalid_client');
   });
 
-  it('publishes RFC 8414 metadata whose issuer is the gateway', async () => {
+  it('publishes RFC 8414 metadata whose issuer is the gateway', async ({ stack }) => {
     for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
       const metadata = (await (await fetch(`${stack.url}${path}`)).json()) as Record<string, unknown>;
       expect(metadata.issuer).toBe(stack.stack.issuer);
@@ -132,7 +122,7 @@ describe('POST /oauth/token (client_credentials)', () => {
 
 describe('token verification at the gateway and in every subgraph', () => {
   /** Signs with the installation's own private key, so only the claim under test is wrong. */
-  async function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+  async function forge(stack: TestStack, claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
     const em = stack.stack.databases.identities.orm.em.fork();
     const [key] = await sql<{ kid: string; private_jwk: JWK }>(em, `select kid, private_jwk from identities.signing_key where retired_at is null`);
     const now = Math.floor(Date.now() / 1000);
@@ -151,30 +141,30 @@ describe('token verification at the gateway and in every subgraph', () => {
       .sign(await importJWK(key!.private_jwk, 'ES256'));
   }
 
-  it('accepts a well-formed token signed with the published key (the control case)', async () => {
-    const token = await forge({});
+  it('accepts a well-formed token signed with the published key (the control case)', async ({ stack }) => {
+    const token = await forge(stack, {});
     expect((await new Client(stack.url, token).gql(`{ organizations { totalCount } }`)).data?.organizations.totalCount).toBeGreaterThan(0);
   });
 
-  it.each([
-    ['an expired token', async () => forge({ exp: Math.floor(Date.now() / 1000) - 10 })],
-    ['a wrong issuer', async () => forge({ iss: 'https://evil.example' })],
-    ['a wrong audience', async () => forge({ aud: 'https://other.example/graphql' })],
-    ['a wrong typ', async () => forge({}, { typ: 'JWT' })],
-    ['an unknown principal type', async () => forge({ principal_type: 'root' })],
-    ['a foreign key', async () => {
+  it.for<[string, (stack: TestStack) => Promise<string>]>([
+    ['an expired token', async (stack) => forge(stack, { exp: Math.floor(Date.now() / 1000) - 10 })],
+    ['a wrong issuer', async (stack) => forge(stack, { iss: 'https://evil.example' })],
+    ['a wrong audience', async (stack) => forge(stack, { aud: 'https://other.example/graphql' })],
+    ['a wrong typ', async (stack) => forge(stack, {}, { typ: 'JWT' })],
+    ['an unknown principal type', async (stack) => forge(stack, { principal_type: 'root' })],
+    ['a foreign key', async (stack) => {
       const { privateKey } = await generateKeyPair('ES256');
       return new SignJWT({ principal_type: 'service_account' }).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'foreign' })
         .setIssuer(stack.stack.issuer).setAudience(`${stack.stack.issuer}/graphql`).setSubject(stack.stack.bootstrap.serviceAccountId)
         .setIssuedAt().setExpirationTime('5m').setJti('x').sign(privateKey);
     }],
-    ['alg none', async () => {
+    ['alg none', async (stack) => {
       const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
       return `${enc({ alg: 'none', typ: 'at+jwt' })}.${enc({ sub: stack.stack.bootstrap.serviceAccountId, principal_type: 'service_account', iss: stack.stack.issuer, aud: `${stack.stack.issuer}/graphql`, exp: 9999999999, iat: 1, jti: 'x' })}.`;
     }],
     ['garbage', async () => 'not.a.jwt'],
-  ])('rejects %s with 401 UNAUTHENTICATED everywhere', async (_name, make) => {
-    const token = await make();
+  ])('rejects %s with 401 UNAUTHENTICATED everywhere', async ([_name, make], { stack }) => {
+    const token = await make(stack);
     const query = JSON.stringify({ query: '{ roles { key } }' });
     for (const url of [stack.url, stack.stack.subgraphs.organizations.url, stack.stack.subgraphs.identities.url, stack.stack.subgraphs.access.url]) {
       const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: query });
