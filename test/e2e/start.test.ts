@@ -6,19 +6,29 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { freePort } from '../../all-in-one/stack.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-let dataDir: string;
-const running: ChildProcess[] = [];
 
-afterAll(async () => {
-  for (const child of running) child.kill('SIGKILL');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const it = test
+  /** An empty data directory, removed after the test. */
+  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+  .extend('dataDir', async ({}, { onCleanup }) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'idgw-start-'));
+    onCleanup(() => rm(dataDir, { recursive: true, force: true }));
+    return dataDir;
+  })
+  /** Starts `npm start` with DATA_DIR set; whatever still runs after the test is killed. */
+  .extend('start', async ({ dataDir }, { onCleanup }) => {
+    const running: ChildProcess[] = [];
+    onCleanup(() => {
+      for (const child of running) child.kill('SIGKILL');
+    });
+    return (env: Record<string, string>) => start({ DATA_DIR: dataDir, ...env }, running);
+  });
 
-async function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
+async function start(env: Record<string, string>, running: ChildProcess[]): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'all-in-one/start.ts'], {
     cwd: root,
     // NODE_ENV as in production: libraries (Apollo) install their own signal handlers outside of tests.
@@ -68,10 +78,9 @@ async function gql(url: string, accessToken: string, query: string) {
 }
 
 describe('npm start', () => {
-  it('starts on PGlite, prints the bootstrap secret once, keeps data across a restart, stops cleanly on SIGINT and SIGTERM', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'idgw-start-'));
+  it('starts on PGlite, prints the bootstrap secret once, keeps data across a restart, stops cleanly on SIGINT and SIGTERM', async ({ start }) => {
     const ports = { PORT: await freePort(), ORGANIZATIONS_PORT: await freePort(), IDENTITIES_PORT: await freePort(), ACCESS_PORT: await freePort() };
-    const env = Object.fromEntries(Object.entries({ ...ports, DATA_DIR: dataDir }).map(([k, v]) => [k, String(v)]));
+    const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
     const url = `http://localhost:${ports.PORT}`;
 
     const first = await start(env);
