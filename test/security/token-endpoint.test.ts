@@ -2,24 +2,25 @@
  * Client authentication and scope at POST /oauth/token, by RFC 6749: one authentication method
  * per request (§2.3), no scope the server did not grant (§3.3, §5.2), and an RFC-shaped answer.
  */
-import { describe, expect, it } from 'vitest';
-import { useTestStack, unique, type TokenResponse } from '../harness/stack.js';
+import { describe, expect } from 'vitest';
+import { test, unique } from '../harness/fixtures.js';
+import type { TokenResponse } from '../harness/stack.js';
 
-const stack = useTestStack();
 const GRANT = { grant_type: 'client_credentials' };
 
-async function newCredential() {
-  const org = await stack.createOrganization(unique('Token endpoint'));
-  return stack.principal(org.id, 'org_viewer');
-}
-
-/** A raw request, for Authorization headers the harness would not build. */
-async function tokenRequest(form: Record<string, string>, authorization?: string): Promise<TokenResponse> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (authorization) headers.authorization = authorization;
-  const response = await fetch(`${stack.url}/oauth/token`, { method: 'POST', headers, body: new URLSearchParams(form) });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
-}
+const it = test
+  /** `newCredential()`: an org_viewer service account of a fresh organization, with its credential. */
+  .extend('newCredential', ({ stack, principal }) => async () => {
+    const org = await stack.createOrganization(unique('Token endpoint'));
+    return principal(org.id, 'org_viewer');
+  })
+  /** `tokenRequest(form, authorization)`: a raw request, for Authorization headers the harness would not build. */
+  .extend('tokenRequest', ({ stack }) => async (form: Record<string, string>, authorization?: string): Promise<TokenResponse> => {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (authorization) headers.authorization = authorization;
+    const response = await fetch(`${stack.url}/oauth/token`, { method: 'POST', headers, body: new URLSearchParams(form) });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  });
 
 function expectRefused(response: TokenResponse, status: number, error: string, context: string): void {
   expect(response.status, context).toBe(status);
@@ -41,7 +42,7 @@ function expectIssued(response: TokenResponse, context: string): void {
 }
 
 describe('one client authentication method per request (RFC 6749 §2.3)', () => {
-  it('refuses HTTP Basic together with client_id and client_secret in the body, whoever they name', async () => {
+  it('refuses HTTP Basic together with client_id and client_secret in the body, whoever they name', async ({ stack, newCredential }) => {
     const a = await newCredential();
     const b = await newCredential();
     const basic = { id: a.clientId, secret: a.clientSecret };
@@ -56,14 +57,14 @@ describe('one client authentication method per request (RFC 6749 §2.3)', () => 
     }
   });
 
-  it('refuses body credentials next to a Basic header it cannot read', async () => {
+  it('refuses body credentials next to a Basic header it cannot read', async ({ newCredential, tokenRequest }) => {
     const a = await newCredential();
     for (const authorization of ['Basic', 'Basic !!!', `Basic ${Buffer.from(a.clientId).toString('base64')}`]) {
       expectRefused(await tokenRequest({ ...GRANT, client_id: a.clientId, client_secret: a.clientSecret }, authorization), 400, 'invalid_request', authorization);
     }
   });
 
-  it('accepts a body client_id equal to the Basic one, and either method alone', async () => {
+  it('accepts a body client_id equal to the Basic one, and either method alone', async ({ stack, newCredential }) => {
     const a = await newCredential();
     const basic = { id: a.clientId, secret: a.clientSecret };
     expectIssued(await stack.requestToken({ ...GRANT, client_id: a.clientId }, basic), 'Basic and the same client_id');
@@ -75,7 +76,7 @@ describe('one client authentication method per request (RFC 6749 §2.3)', () => 
 });
 
 describe('scope (RFC 6749 §3.3, §5.2): this server defines none', () => {
-  it('refuses any requested scope with invalid_scope and issues nothing', async () => {
+  it('refuses any requested scope with invalid_scope and issues nothing', async ({ stack, newCredential }) => {
     const a = await newCredential();
     const basic = { id: a.clientId, secret: a.clientSecret };
     for (const scope of ['anything', 'openid', 'organization:read', 'a b']) {
@@ -89,13 +90,13 @@ describe('scope (RFC 6749 §3.3, §5.2): this server defines none', () => {
     }
   });
 
-  it('authenticates the client before looking at the scope', async () => {
+  it('authenticates the client before looking at the scope', async ({ stack, newCredential }) => {
     const a = await newCredential();
     const response = await stack.requestToken({ ...GRANT, scope: 'anything' }, { id: a.clientId, secret: `${a.clientSecret}x` });
     expectRefused(response, 401, 'invalid_client', 'wrong secret with a scope');
   });
 
-  it('takes an empty scope as no scope, and never echoes one', async () => {
+  it('takes an empty scope as no scope, and never echoes one', async ({ stack, newCredential }) => {
     const a = await newCredential();
     expectIssued(await stack.requestToken({ ...GRANT, scope: '' }, { id: a.clientId, secret: a.clientSecret }), 'scope=');
   });
