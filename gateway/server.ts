@@ -1,12 +1,11 @@
-import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { INTERNAL_HEADER } from '../lib/auth/internal.js';
 import { bearerToken, TokenVerifier, type Caller } from '../lib/auth/tokens.js';
-import { close, handleGraphQL, listen, requestIdOf, safeHandler, sendJson, type Route } from '../lib/http.js';
+import { close, createHttpServer, currentRequestIds, handleGraphQL, keepAliveAgent, listen, sendJson, type Route } from '../lib/http.js';
 import { formatError } from '../lib/errors.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
+import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
 
 export interface GatewayOptions {
   port: number;
@@ -19,12 +18,16 @@ export interface GatewayOptions {
   subgraphs: { organizations: string; identities: string; access: string };
   /** Defaults to the committed schema/supergraph.graphql. */
   supergraphSdl?: string;
+  /** How long one subgraph request may take before the gateway answers an error (SUBGRAPH_TIMEOUT_MS). */
+  subgraphTimeoutMs?: number;
 }
 
 export interface GatewayContext {
   requestId: string;
   token: string | undefined;
   principal: Caller | null;
+  /** Set when a subgraph refused the token (it expired in flight, or its principal is gone). */
+  tokenRejected?: string;
 }
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
@@ -43,23 +46,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl });
   const urls: Record<string, string> = options.subgraphs;
 
+  // One pool for every subgraph, its idle sockets closed before the subgraphs' servers close theirs.
+  const agent = keepAliveAgent();
+  const timeoutMs = options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
-        url: urls[name] ? `${urls[name]}/graphql` : url,
-        willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-          // Headers are built from scratch: nothing a client sent reaches a subgraph but the token.
-          if (!('requestId' in context)) return;
-          if (context.token) request.http?.headers.set('authorization', `Bearer ${context.token}`);
-          request.http?.headers.set(INTERNAL_HEADER, options.internalSecret);
-          request.http?.headers.set('x-request-id', context.requestId);
-        },
-      }),
+      new SubgraphDataSource({ name, url: urls[name] ? `${urls[name]}/graphql` : url!, internalSecret: options.internalSecret, agent, timeoutMs }),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
+    plugins: [tokenRejectedBySubgraph],
     includeStacktraceInErrorResponses: false,
     // The schema is the public contract and the playground needs it, in production too.
     introspection: true,
@@ -71,10 +69,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const route: Route = async (req, res, url) => {
     if (url.pathname === '/graphql') {
-      // One id from the edge through every subgraph's logs and audit events, echoed to the client.
-      const requestId = requestIdOf(req);
-      res.setHeader('x-request-id', requestId);
-      await handleGraphQL(apollo, req, res, async () => {
+      // One id of ours from the edge through every subgraph's logs and audit events (safeHandler
+      // minted it and echoes it); a client's x-request-id is only logged beside it.
+      const requestId = currentRequestIds()!.requestId;
+      await handleGraphQL(apollo, req, res, url, async () => {
         const token = bearerToken(req.headers.authorization);
         // Verified here so a bad token fails fast with 401; every subgraph verifies it again.
         const principal = token ? await verifier.verify(token) : null;
@@ -83,7 +81,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return true;
     }
     if (isProxiedPath(url.pathname)) {
-      proxy(req, res);
+      proxy(req, res, url);
       return true;
     }
     if (url.pathname === '/healthz') {
@@ -104,7 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return false;
   };
 
-  const server = createServer(safeHandler(route));
+  const server = createHttpServer(route);
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port, host);
   return {
@@ -113,6 +111,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async stop() {
       await close(server);
       await apollo.stop();
+      agent.destroy();
+      proxy.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { logError } from './http.js';
 
 /** The stable `extensions.code` values of the public contract. */
 export type ErrorCode =
@@ -44,13 +45,33 @@ const PUBLIC_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** Errors with a public code pass as they are; anything else is logged and reported without details. */
+/**
+ * Extensions that describe our insides rather than the request: a subgraph's name, URL and
+ * HTTP response (added by @apollo/gateway), stack traces, HTTP hints for Apollo Server.
+ */
+const INTERNAL_EXTENSIONS = new Set(['http', 'stacktrace', 'exception', 'serviceName', 'response']);
+
+/** Errors whose detail was already logged where it happened, with more context than formatError has. */
+const logged = new WeakSet<object>();
+
+/** An INTERNAL_SERVER_ERROR for a fault already logged in full (formatError does not log it again). */
+export function loggedInternalError(): GraphQLError {
+  const error = apiError('INTERNAL_SERVER_ERROR', 'Internal server error');
+  logged.add(error);
+  return error;
+}
+
+/**
+ * Shared by the gateway and every subgraph. Errors with a public code keep their message and
+ * public extensions; anything else is logged under the request id and reported without details.
+ */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-    const { http: _http, stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    const extensions = Object.fromEntries(Object.entries(formatted.extensions ?? {}).filter(([key]) => !INTERNAL_EXTENSIONS.has(key)));
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
-  console.error('unexpected error', error);
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  if (!(error && typeof error === 'object' && logged.has(error)) && !(original && logged.has(original))) logError('unexpected error', error);
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -1,11 +1,19 @@
-import { GraphQLError } from 'graphql';
+import nodeFetch from 'node-fetch';
 import { INTERNAL_HEADER } from '../../lib/auth/internal.js';
+import { loggedInternalError } from '../../lib/errors.js';
+import { keepAliveAgent, logError } from '../../lib/http.js';
 import type { SubgraphContext } from './context.js';
 
 export interface SubgraphError {
   message: string;
   extensions?: { code?: string; [key: string]: unknown };
 }
+
+/**
+ * Pooled like the gateway's: idle sockets are dropped before the other subgraph's server
+ * drops them (see CLIENT_IDLE_SOCKET_TIMEOUT_MS), which the global fetch does not promise.
+ */
+const agent = keepAliveAgent();
 
 /**
  * A GraphQL call to another subgraph on the caller's behalf: same token (so the same
@@ -19,18 +27,28 @@ export async function callSubgraph<T>(
   query: string,
   variables: Record<string, unknown>,
 ): Promise<{ data?: T; errors?: SubgraphError[] }> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [INTERNAL_HEADER]: internalSecret,
-      'x-request-id': ctx.requestId,
-      ...(ctx.token ? { authorization: `Bearer ${ctx.token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(10_000),
-  });
+  let response;
+  try {
+    response = await nodeFetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [INTERNAL_HEADER]: internalSecret,
+        'x-request-id': ctx.requestId,
+        ...(ctx.token ? { authorization: `Bearer ${ctx.token}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+      agent,
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    logError(`subgraph at ${url} could not be reached`, error);
+    throw loggedInternalError();
+  }
   const body = (await response.json().catch(() => null)) as { data?: T; errors?: SubgraphError[] } | null;
-  if (!body) throw new GraphQLError(`Subgraph at ${url} answered ${response.status}`);
+  if (!body) {
+    logError(`subgraph at ${url} answered HTTP ${response.status} without a GraphQL body`);
+    throw loggedInternalError();
+  }
   return body;
 }

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { isInternalCredential, INTERNAL_HEADER } from '../../lib/auth/internal.js';
@@ -9,7 +9,7 @@ import { formatError } from '../../lib/errors.js';
 import type { SubgraphContext } from './context.js';
 import type { Database } from './db/orm.js';
 import type { SubgraphSchema } from './federation.js';
-import { close, handleGraphQL, listen, requestIdOf, safeHandler, sendJson, type Route } from '../../lib/http.js';
+import { close, createHttpServer, currentRequestIds, forwardedRequestIds, handleGraphQL, listen, mintRequestIds, sendJson, type Route } from '../../lib/http.js';
 
 export interface SubgraphServerOptions {
   name: string;
@@ -49,7 +49,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
 
   const route: Route = async (req, res, url) => {
     if (url.pathname === '/graphql') {
-      await handleGraphQL(apollo, req, res, async () => {
+      const { requestId } = currentRequestIds()!;
+      await handleGraphQL(apollo, req, res, url, async () => {
         const token = bearerToken(req.headers.authorization);
         const principal = token ? await verifier.verify(token) : null;
         const em = database.orm.em.fork();
@@ -58,7 +59,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
         await authz.authenticate();
         const credential = req.headers[INTERNAL_HEADER];
         return {
-          requestId: requestIdOf(req),
+          requestId,
           principal,
           token,
           internal: isInternalCredential(typeof credential === 'string' ? credential : undefined, config.internalSecret),
@@ -82,7 +83,12 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     return options.routes ? options.routes(req, res, url) : false;
   };
 
-  const server = createServer(safeHandler(route));
+  // The request id is the gateway's only on a request that proves it comes from the gateway.
+  const internalRequest = (req: IncomingMessage) => {
+    const credential = req.headers[INTERNAL_HEADER];
+    return isInternalCredential(typeof credential === 'string' ? credential : undefined, config.internalSecret);
+  };
+  const server = createHttpServer(route, { requestIds: (req) => (internalRequest(req) ? forwardedRequestIds(req) : mintRequestIds(req)) });
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port, host);
   return {

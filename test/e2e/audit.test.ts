@@ -26,6 +26,9 @@ describe('audit log', () => {
       body: JSON.stringify({ query: `mutation($id: ID!) { updateOrganization(id: $id, input: { name: "Renamed child" }) { id } }`, variables: { id: child.id } }),
     });
     expect(response.status).toBe(200);
+    // The id stored is the gateway's own, the one it answered with, never the client's.
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const tenant = (await admin.ok(`mutation($o: ID!) { createTenant(organizationId: $o, input: { name: "T" }) { id } }`, { o: child.id })).createTenant.id;
     const account = (await admin.ok(`mutation($o: ID!) { createServiceAccount(organizationId: $o, input: { name: "bot" }) { id } }`, { o: child.id })).createServiceAccount.id;
     const credential = (await admin.ok(`mutation($id: ID!) { createServiceAccountCredential(serviceAccountId: $id, input: {}) { clientSecret credential { id clientId } } }`, { id: account }))
@@ -48,7 +51,7 @@ describe('audit log', () => {
     const byAction = Object.fromEntries(log.edges.map((e) => [e.node.action, e.node]));
     expect(byAction['organization.update']).toMatchObject({
       targetId: child.id,
-      requestId: 'audit-request-0001',
+      requestId,
       changes: { name: 'Renamed child' },
       actor: { id: stack.stack.bootstrap.serviceAccountId },
       organization: { id: child.id },

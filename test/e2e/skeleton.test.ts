@@ -21,18 +21,14 @@ describe('a first session', () => {
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('echoes a request id, the caller\'s own when it sends a well-formed one', async () => {
-    const mine = await fetch(`${stack.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'trace-1234567890' },
-      body: JSON.stringify({ query: '{ roles { key } }' }),
-    });
-    expect(mine.headers.get('x-request-id')).toBe('trace-1234567890');
-    const generated = await fetch(`${stack.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'bad id with spaces' },
-      body: JSON.stringify({ query: '{ roles { key } }' }),
-    });
-    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  it('echoes a request id of its own, never the one the caller sent', async () => {
+    for (const sent of ['trace-1234567890', 'bad id with spaces']) {
+      const response = await fetch(`${stack.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': sent },
+        body: JSON.stringify({ query: '{ roles { key } }' }),
+      });
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
   });
 });
