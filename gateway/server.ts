@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { bearerToken, TokenVerifier, type Caller } from '../lib/auth/tokens.js';
+import { envInt } from '../lib/config.js';
 import { close, createHttpServer, currentRequestIds, handleGraphQL, keepAliveAgent, listen, sendJson, type Route } from '../lib/http.js';
 import { formatError } from '../lib/errors.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
@@ -48,7 +49,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   // One pool for every subgraph, its idle sockets closed before the subgraphs' servers close theirs.
   const agent = keepAliveAgent();
-  const timeoutMs = options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS;
+  // Read here rather than by each entry point, so `npm start` and the gateway alone both honour it.
+  const timeoutMs = options.subgraphTimeoutMs ?? envInt('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
