@@ -1,24 +1,18 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestStack, unique, type Client } from '../harness/stack.js';
-
-const stack = useTestStack();
-let admin: Client;
-beforeAll(async () => {
-  admin = await stack.admin();
-});
+import { describe, expect } from 'vitest';
+import { test, unique } from '../harness/fixtures.js';
 
 const EVENTS = `query($id: ID!, $first: Int, $after: String) { auditEvents(organizationId: $id, first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
   edges { node { id action targetType targetId requestId changes occurredAt actor { ... on ServiceAccount { id } } organization { id } } } } }`;
 
-async function events(id: string) {
+/** `events(organizationId)`: the audit log of an organization as the platform admin reads it. */
+const it = test.extend('events', ({ admin }) => async (id: string) => {
   const data = await admin.ok(EVENTS, { id, first: 100 });
   return data.auditEvents as { totalCount: number; edges: { node: Record<string, any> }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+});
 
 describe('audit log', () => {
-  it('records every mutation of every subgraph, with actor, request id and changes, descendants included, newest first', async () => {
-    const top = await stack.createOrganization(unique('Audited'));
+  it('records every mutation of every subgraph, with actor, request id and changes, descendants included, newest first', async ({ stack, admin, organization: top, events }) => {
     const child = await stack.createOrganization('Child', top.id);
     const response = await fetch(`${stack.url}/graphql`, {
       method: 'POST',
@@ -63,11 +57,10 @@ describe('audit log', () => {
     expect((await events(child.id)).totalCount).toBe(log.totalCount - 1);
   });
 
-  it('a failed mutation writes nothing', async () => {
-    const top = await stack.createOrganization(unique('Failures'));
+  it('a failed mutation writes nothing', async ({ stack, admin, organization: top, principal, events }) => {
     await stack.createOrganization('Taken', top.id);
     const before = (await events(top.id)).totalCount;
-    const viewer = await stack.principal(top.id, 'org_viewer');
+    const viewer = await principal(top.id, 'org_viewer');
     const after = () => events(top.id).then((l) => l.totalCount);
     // Making the viewer: its service account, its credential, its role.
     const principalEvents = (await after()) - before;
@@ -84,13 +77,12 @@ describe('audit log', () => {
     expect(await after()).toBe(before + principalEvents);
   });
 
-  it('is for those holding audit:read', async () => {
-    const top = await stack.createOrganization(unique('Private log'));
-    const member = await stack.principal(top.id, 'org_member');
-    const outsider = await stack.principal((await stack.createOrganization(unique('Outside'))).id, 'org_owner');
+  it('is for those holding audit:read', async ({ stack, organization: top, principal }) => {
+    const member = await principal(top.id, 'org_member');
+    const outsider = await principal((await stack.createOrganization(unique('Outside'))).id, 'org_owner');
     expect((await member.client.gql(EVENTS, { id: top.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await outsider.client.gql(EVENTS, { id: top.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const orgAdmin = await stack.principal(top.id, 'org_admin');
+    const orgAdmin = await principal(top.id, 'org_admin');
     expect((await orgAdmin.client.gql(EVENTS, { id: top.id })).data?.auditEvents.totalCount).toBeGreaterThan(0);
   });
 });

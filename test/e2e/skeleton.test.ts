@@ -1,11 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { useTestStack, unique } from '../harness/stack.js';
-
-const stack = useTestStack();
+import { describe, expect } from 'vitest';
+import { it, unique } from '../harness/fixtures.js';
 
 describe('a first session', () => {
-  it('issues a token to the bootstrap admin, who creates and reads a tree', async () => {
-    const admin = await stack.admin();
+  it('issues a token to the bootstrap admin, who creates and reads a tree', async ({ stack, admin }) => {
     const root = await stack.createOrganization(unique('Acme'));
     const child = await stack.createOrganization('Europe', root.id);
     const data = await admin.ok(`query($id: ID!) { organization(id: $id) { name depth children { totalCount edges { node { id label depth parent { id } } } } } }`, {
@@ -16,12 +13,12 @@ describe('a first session', () => {
     expect(data.organization.children.edges[0].node).toEqual({ id: child.id, label: 'europe', depth: 1, parent: { id: root.id } });
   });
 
-  it('answers UNAUTHENTICATED without a token', async () => {
+  it('answers UNAUTHENTICATED without a token', async ({ stack }) => {
     const result = await stack.anonymous.gql(`{ organizations { totalCount } }`);
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('echoes a request id of its own, never the one the caller sent', async () => {
+  it('echoes a request id of its own, never the one the caller sent', async ({ stack }) => {
     for (const sent of ['trace-1234567890', 'bad id with spaces']) {
       const response = await fetch(`${stack.url}/graphql`, {
         method: 'POST',
