@@ -1,9 +1,10 @@
 /**
  * The whole stack in this test process on free ports, against the run's database, and a
- * client that talks to the gateway over HTTP as a frontend would.
+ * client that talks to the gateway over HTTP as a frontend would. Tests get it through the
+ * fixtures in fixtures.ts; benchmarks start it themselves.
  */
 import 'reflect-metadata';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { startStack, type Stack } from '../../all-in-one/stack.js';
 
 export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -163,25 +164,6 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     bootstrap: { clientId: inject('bootstrapClientId'), clientSecret: inject('bootstrapClientSecret') },
   });
   return new TestStack(stack);
-}
-
-/**
- * The stack of a test file: started before its tests, stopped after them. Returns a stand-in
- * that forwards to the started stack, so tests can hold it at module level.
- */
-export function useTestStack(options: TestStackOptions = {}): TestStack {
-  let started: TestStack | undefined;
-  beforeAll(async () => {
-    started = await startTestStack(options);
-  });
-  afterAll(() => started?.stop());
-  return new Proxy({} as TestStack, {
-    get(_target, property) {
-      if (!started) throw new Error('The test stack is used before beforeAll started it');
-      const value = Reflect.get(started, property, started) as unknown;
-      return typeof value === 'function' ? value.bind(started) : value;
-    },
-  });
 }
 
 /** A random suffix for names that must not collide with other tests' data. */
