@@ -100,4 +100,16 @@ describe('scope (RFC 6749 §3.3, §5.2): this server defines none', () => {
     const a = await newCredential();
     expectIssued(await stack.requestToken({ ...GRANT, scope: '' }, { id: a.clientId, secret: a.clientSecret }), 'scope=');
   });
+
+  it('answers a body it cannot read with an RFC 6749 error, not a bare HTTP one', async ({ stack }) => {
+    const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
+      fetch(`${stack.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+    for (const [context, response, status] of [
+      ['over the form limit', await post(`grant_type=client_credentials&pad=${'x'.repeat(70_000)}`), 413],
+      ['compressed', await post(Buffer.from([0x1f, 0x8b, 0x08, 0x00]), { 'content-encoding': 'gzip' }), 415],
+    ] as const) {
+      expectRefused({ status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> }, status, 'invalid_request', context);
+      expect(response.headers.get('cache-control'), context).toBe('no-store');
+    }
+  });
 });

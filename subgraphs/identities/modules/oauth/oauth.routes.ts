@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import OAuth2Server, { Request as OAuthRequest, Response as OAuthResponse, OAuthError, type Client, type Token } from '@node-oauth/oauth2-server';
 import type { Database } from '../../../common/db/orm.js';
-import { readBody, sendJson, type Route } from '../../../../lib/http.js';
+import { HttpError, readBody, sendJson, type Route } from '../../../../lib/http.js';
 import { ACCESS_TOKEN_ALGORITHMS } from '../../../../lib/auth/tokens.js';
 import { authenticateClient, type AuthenticatedClient } from './client-credentials.js';
 import type { TokenIssuer } from './issuer.js';
@@ -90,7 +90,15 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
     res.setHeader('allow', 'POST');
     return oauthError(res, 405, 'invalid_request', 'The token endpoint accepts POST only');
   }
-  const form = parseForm(await readBody(req, FORM_LIMIT));
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, FORM_LIMIT);
+  } catch (error) {
+    // An unreadable body is still an OAuth client's error, and gets an RFC 6749 §5.2 body.
+    if (error instanceof HttpError) return oauthError(res, error.status, 'invalid_request', error.message);
+    throw error;
+  }
+  const form = parseForm(raw);
   if (typeof form === 'string') return oauthError(res, 400, 'invalid_request', `Parameter ${form} is repeated`);
   if (form.grant_type && !GRANT_TYPES.includes(form.grant_type)) {
     return oauthError(res, 400, 'unsupported_grant_type', `Supported grant types: ${GRANT_TYPES.join(', ')}`);
