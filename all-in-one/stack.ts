@@ -18,6 +18,7 @@ import { ensureRootOrganization } from '../subgraphs/organizations/bootstrap.js'
 import { openOrganizationsDatabase } from '../subgraphs/organizations/database.js';
 import { startOrganizations } from '../subgraphs/organizations/index.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
+import type { RateLimitOptions } from '../gateway/rate-limit.js';
 
 export interface StackOptions {
   databaseUrl: string;
@@ -32,6 +33,8 @@ export interface StackOptions {
   internalSecret?: string;
   tokenTtlSeconds?: number;
   bootstrap?: { rootName?: string; clientId?: string; clientSecret?: string };
+  /** The gateway's throttling; what is not given comes from the environment. */
+  rateLimits?: Partial<RateLimitOptions>;
 }
 
 export interface Databases {
@@ -151,6 +154,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       jwksUrl: common.jwksUrl,
       internalSecret,
       subgraphs: { organizations: organizations.url, identities: identities.url, access: access.url },
+      rateLimits: options.rateLimits,
     });
     started.push(gateway);
     return {

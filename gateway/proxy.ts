@@ -1,10 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { INTERNAL_HEADER } from '../lib/auth/internal.js';
 import { currentRequestIds, keepAliveAgent, logError, sendJson } from '../lib/http.js';
 
+export interface ProxyOptions {
+  /** The request body, when the gateway has read it already (the token endpoint's throttle). */
+  body?: Buffer;
+  /** Called with identities' response before it is piped to the client. */
+  onResponse?: (proxyRes: IncomingMessage) => void;
+}
+
 export interface IdentitiesProxy {
-  (req: IncomingMessage, res: ServerResponse, url: URL): void;
+  (req: IncomingMessage, res: ServerResponse, url: URL, options?: ProxyOptions): void;
   close(): void;
 }
 
@@ -24,9 +32,11 @@ export function identitiesProxy(target: string): IdentitiesProxy {
     if (ids) proxyReq.setHeader('x-request-id', ids.requestId);
     else proxyReq.removeHeader('x-request-id');
   });
-  proxy.on('proxyRes', (proxyRes) => {
+  const watchers = new WeakMap<IncomingMessage, (proxyRes: IncomingMessage) => void>();
+  proxy.on('proxyRes', (proxyRes, req) => {
     // The gateway's own id, set by safeHandler, is the one the client sees.
     delete proxyRes.headers['x-request-id'];
+    watchers.get(req)?.(proxyRes);
   });
   proxy.on('error', (error, _req, res) => {
     const response = res as ServerResponse;
@@ -38,11 +48,12 @@ export function identitiesProxy(target: string): IdentitiesProxy {
     if (!response.headersSent) sendJson(response, 502, { error: 'temporarily_unavailable' });
     else response.destroy();
   });
-  const handle = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  const handle = (req: IncomingMessage, res: ServerResponse, url: URL, options: ProxyOptions = {}) => {
     delete req.headers[INTERNAL_HEADER];
     // The target as safeHandler parsed it (origin-form, well-formed), never the raw one the client sent.
     req.url = `${url.pathname}${url.search}`;
-    proxy.web(req, res);
+    if (options.onResponse) watchers.set(req, options.onResponse);
+    proxy.web(req, res, options.body ? { buffer: Readable.from([options.body]) } : {});
   };
   return Object.assign(handle, { close: () => agent.destroy() });
 }

@@ -6,6 +6,7 @@ import { envInt } from '../lib/config.js';
 import { close, createHttpServer, currentRequestIds, handleGraphQL, keepAliveAgent, listen, sendJson, type Route } from '../lib/http.js';
 import { formatError } from '../lib/errors.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
+import { createRateLimits, rateLimitOptionsFromEnv, type RateLimitOptions } from './rate-limit.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
 
 export interface GatewayOptions {
@@ -21,12 +22,16 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** How long one subgraph request may take before the gateway answers an error (SUBGRAPH_TIMEOUT_MS). */
   subgraphTimeoutMs?: number;
+  /** Throttling; each setting not given here comes from the environment (REDIS_URL, RATE_LIMIT_*, TRUST_PROXY). */
+  rateLimits?: Partial<RateLimitOptions>;
 }
 
 export interface GatewayContext {
   requestId: string;
   token: string | undefined;
   principal: Caller | null;
+  /** The client's address (TRUST_PROXY decides whether X-Forwarded-For counts): the throttling key without a token. */
+  clientAddress: string;
   /** Set when a subgraph refused the token (it expired in flight, or its principal is gone). */
   tokenRejected?: string;
 }
@@ -56,10 +61,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     buildService: ({ name, url }) =>
       new SubgraphDataSource({ name, url: urls[name] ? `${urls[name]}/graphql` : url!, internalSecret: options.internalSecret, agent, timeoutMs }),
   });
+  const rateLimits = await createRateLimits({ ...rateLimitOptionsFromEnv(), ...options.rateLimits });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
-    plugins: [tokenRejectedBySubgraph],
+    plugins: [tokenRejectedBySubgraph, rateLimits.plugin(() => 1)],
     includeStacktraceInErrorResponses: false,
     // The schema is the public contract and the playground needs it, in production too.
     introspection: true,
@@ -78,8 +84,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         const token = bearerToken(req.headers.authorization);
         // Verified here so a bad token fails fast with 401; every subgraph verifies it again.
         const principal = token ? await verifier.verify(token) : null;
-        return { requestId, token, principal };
+        return { requestId, token, principal, clientAddress: rateLimits.sourceAddress(req) };
       });
+      return true;
+    }
+    if (url.pathname === '/oauth/token' && req.method === 'POST') {
+      await rateLimits.tokenRequest(req, res, (body, onResponse) => proxy(req, res, url, { body, onResponse }));
       return true;
     }
     if (isProxiedPath(url.pathname)) {
@@ -115,6 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await apollo.stop();
       agent.destroy();
       proxy.close();
+      await rateLimits.close();
     },
   };
 }

@@ -4,8 +4,10 @@
  * fixtures in fixtures.ts; benchmarks start it themselves.
  */
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { startStack, type Stack } from '../../all-in-one/stack.js';
+import type { RateLimitOptions } from '../../gateway/rate-limit.js';
 
 export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
@@ -152,6 +154,8 @@ export class TestStack {
 /** What a test file may change about its stack (see `stackOptions` in fixtures.ts). */
 export interface TestStackOptions {
   tokenTtlSeconds?: number;
+  /** The gateway's throttling (e.g. `redisUrl: 'redis://127.0.0.1:6379'`, a short window). */
+  rateLimits?: Partial<RateLimitOptions>;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -161,6 +165,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     poolMax: embedded ? 1 : 4,
     shareConnection: embedded,
     tokenTtlSeconds: options.tokenTtlSeconds,
+    // Each stack counts under its own Redis prefix, so files sharing one Redis (in parallel, or REDIS_URL in the environment) never meet.
+    rateLimits: { keyPrefix: `test-${randomUUID()}`, ...options.rateLimits },
     bootstrap: { clientId: inject('bootstrapClientId'), clientSecret: inject('bootstrapClientSecret') },
   });
   return new TestStack(stack);

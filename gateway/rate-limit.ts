@@ -1,0 +1,280 @@
+/**
+ * Throttling at the edge: failed client authentication at POST /oauth/token (per client id and
+ * per source address) and GraphQL operations (per principal, by cost).
+ *
+ * Why the gateway and not identities' token route: only the gateway sees the client's address
+ * (identities sees the gateway's, and would have to trust a forwarded header from it), the
+ * gateway already needs a limiter and a Redis connection for GraphQL, and every replica of
+ * identities behind it is covered by the one check. What the gateway does not know by itself
+ * (which client a request names, whether authentication failed) it reads from the request it
+ * forwards and from identities' RFC 6749 answer (`error: invalid_client`). identities is not
+ * meant to be reachable except through the gateway (see the README).
+ *
+ * Counters are rate-limiter-flexible's: in this process by default, in Redis when REDIS_URL is
+ * set, so every gateway replica counts together. Every consume is one atomic step in either
+ * store. A token request reserves its failure point before it is forwarded and gets it back
+ * when identities did not answer invalid_client: checking first and counting after the answer
+ * would let fifty parallel guesses all pass the check before the first failure is counted.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { env, envInt } from '../lib/config.js';
+import { apiError } from '../lib/errors.js';
+import { HttpError, logWarning, readBody, sendJson } from '../lib/http.js';
+
+export interface RateLimitOptions {
+  /** Redis for counters shared by every gateway replica (REDIS_URL); in this process without one. */
+  redisUrl?: string;
+  /** Prefix of every Redis key, so installations (and test runs) sharing a Redis never count together. */
+  keyPrefix: string;
+  /** Failed client authentications per client id within a window (RATE_LIMIT_TOKEN_FAILURES_PER_CLIENT). */
+  tokenFailuresPerClient: number;
+  /** Failed client authentications per source address within a window (RATE_LIMIT_TOKEN_FAILURES_PER_ADDRESS). */
+  tokenFailuresPerAddress: number;
+  /** RATE_LIMIT_TOKEN_WINDOW_SECONDS. */
+  tokenWindowSeconds: number;
+  /** Cost of GraphQL operations per principal (or per address without a token) within a window (RATE_LIMIT_COST_PER_WINDOW). */
+  costPerWindow: number;
+  /** RATE_LIMIT_COST_WINDOW_SECONDS. */
+  costWindowSeconds: number;
+  /**
+   * How many proxies in front of the gateway append to X-Forwarded-For (TRUST_PROXY). 0 (the
+   * default) takes the socket's address and ignores the header, which any client can write.
+   */
+  trustProxy: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
+  keyPrefix: 'gateway',
+  tokenFailuresPerClient: 10,
+  tokenFailuresPerAddress: 100,
+  tokenWindowSeconds: 300,
+  costPerWindow: 100_000,
+  costWindowSeconds: 60,
+  trustProxy: 0,
+};
+
+export function rateLimitOptionsFromEnv(): RateLimitOptions {
+  const d = DEFAULT_RATE_LIMITS;
+  const redisUrl = process.env.REDIS_URL;
+  return {
+    redisUrl: redisUrl ? redisUrl : undefined,
+    keyPrefix: env('RATE_LIMIT_KEY_PREFIX', d.keyPrefix),
+    tokenFailuresPerClient: envInt('RATE_LIMIT_TOKEN_FAILURES_PER_CLIENT', d.tokenFailuresPerClient),
+    tokenFailuresPerAddress: envInt('RATE_LIMIT_TOKEN_FAILURES_PER_ADDRESS', d.tokenFailuresPerAddress),
+    tokenWindowSeconds: envInt('RATE_LIMIT_TOKEN_WINDOW_SECONDS', d.tokenWindowSeconds),
+    costPerWindow: envInt('RATE_LIMIT_COST_PER_WINDOW', d.costPerWindow),
+    costWindowSeconds: envInt('RATE_LIMIT_COST_WINDOW_SECONDS', d.costWindowSeconds),
+    trustProxy: envInt('TRUST_PROXY', d.trustProxy),
+  };
+}
+
+/** The cost of one operation; see gateway/limits.ts. */
+export type OperationCost = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>) => number;
+
+/** What the throttling plugin needs from the gateway's context. */
+export interface ThrottledContext {
+  principal: { id: string } | null;
+  clientAddress: string;
+}
+
+/** Identities reads forms up to this size; a larger one is refused there too. */
+const FORM_LIMIT = 64 * 1024;
+/** An RFC 6749 error body is small; anything longer is not one of identities' answers. */
+const ERROR_BODY_LIMIT = 16 * 1024;
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+export function retryAfterSeconds(refusal: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+}
+
+/** The client of a token request: HTTP Basic's user (form-decoded, RFC 6749 §2.3.1) or the form's client_id. */
+export function tokenClientId(authorization: string | undefined, form: URLSearchParams): string | undefined {
+  const match = /^\s*Basic +([A-Za-z0-9+/]+=*)\s*$/i.exec(authorization ?? '');
+  if (match) {
+    const raw = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = raw.indexOf(':');
+    if (colon > 0) {
+      const id = raw.slice(0, colon);
+      try {
+        return decodeURIComponent(id.replace(/\+/g, ' '));
+      } catch {
+        return id;
+      }
+    }
+  }
+  return form.get('client_id') || undefined;
+}
+
+/** IPv4-mapped IPv6 (`::ffff:10.0.0.1`, a dual-stack socket's view) counts as the IPv4 address it is. */
+function normalizeAddress(address: string): string {
+  const trimmed = address.trim();
+  return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(trimmed) ? trimmed.slice(7) : trimmed;
+}
+
+/**
+ * The client's address: the socket's peer, or with `trustProxy` = n the address n hops back in
+ * X-Forwarded-For (each trusted proxy appends the address it saw; what lies further left was
+ * written by the client and proves nothing).
+ */
+export function sourceAddress(req: IncomingMessage, trustProxy: number): string {
+  const peer = normalizeAddress(req.socket.remoteAddress ?? 'unknown');
+  if (trustProxy <= 0) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const chain = [...forwarded, peer];
+  return normalizeAddress(chain[Math.max(0, chain.length - 1 - trustProxy)]!);
+}
+
+export interface ForwardToken {
+  (body: Buffer, onResponse: (proxyRes: IncomingMessage) => void): void;
+}
+
+export interface RateLimits {
+  readonly options: RateLimitOptions;
+  sourceAddress(req: IncomingMessage): string;
+  /** POST /oauth/token: refused with 429 while its client id or address is over the limit, else forwarded and its outcome counted. */
+  tokenRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardToken): Promise<void>;
+  /** Charges each GraphQL operation's cost to its principal (or address) before it is planned. */
+  plugin(cost: OperationCost): ApolloServerPlugin<ThrottledContext>;
+  close(): Promise<void>;
+}
+
+/** Whether a refusal came from the limiter (over the limit) rather than from its store failing. */
+function isRefusal(error: unknown): error is RateLimiterRes {
+  return error instanceof RateLimiterRes;
+}
+
+function tooManyTokenRequests(res: ServerResponse, refusal: RateLimiterRes): void {
+  const seconds = retryAfterSeconds(refusal);
+  // RFC 6749 defines no error for throttling; slow_down (registered by RFC 8628 for token
+  // responses) says what the client must do, where invalid_client would tell a client holding
+  // the right secret that its secret is wrong.
+  sendJson(
+    res,
+    429,
+    { error: 'slow_down', error_description: `Too many failed client authentications; retry after ${seconds} s` },
+    { ...NO_STORE, 'retry-after': String(seconds) },
+  );
+}
+
+export async function createRateLimits(options: RateLimitOptions): Promise<RateLimits> {
+  let redis: Redis | undefined;
+  if (options.redisUrl) {
+    // Commands fail at once while Redis is away instead of queueing, so the insurance limiter takes over.
+    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on('error', (error: Error) => logWarning('rate limiter: Redis unavailable', error.message));
+    await redis.connect();
+  }
+  const limiter = (name: string, points: number, duration: number): RateLimiterAbstract => {
+    const keyPrefix = `${options.keyPrefix}:${name}`;
+    if (!redis) return new RateLimiterMemory({ keyPrefix, points, duration });
+    // While Redis is down each replica keeps counting on its own rather than letting every guess through or refusing everyone.
+    return new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }) });
+  };
+  const perClient = limiter('token-failures-client', options.tokenFailuresPerClient, options.tokenWindowSeconds);
+  const perAddress = limiter('token-failures-address', options.tokenFailuresPerAddress, options.tokenWindowSeconds);
+  const cost = limiter('operation-cost', options.costPerWindow, options.costWindowSeconds);
+  const addressOf = (req: IncomingMessage) => sourceAddress(req, options.trustProxy);
+
+  /** One point reserved on each limiter for `keys`, or the refusal of the first that is full (the others given back). */
+  async function reserve(entries: [RateLimiterAbstract, string][]): Promise<RateLimiterRes | null> {
+    const taken: [RateLimiterAbstract, string][] = [];
+    for (const [store, key] of entries) {
+      try {
+        await store.consume(key, 1);
+        taken.push([store, key]);
+      } catch (error) {
+        await Promise.all(taken.map(([s, k]) => s.reward(k, 1)));
+        if (isRefusal(error)) return error;
+        throw error;
+      }
+    }
+    return null;
+  }
+
+  return {
+    options,
+    sourceAddress: addressOf,
+
+    async tokenRequest(req, res, forward) {
+      let body: Buffer;
+      try {
+        body = await readBody(req, FORM_LIMIT);
+      } catch (error) {
+        // The same answer identities gives an unreadable form (the body is gone, it cannot be forwarded).
+        if (error instanceof HttpError) return sendJson(res, error.status, { error: 'invalid_request', error_description: error.message }, NO_STORE);
+        throw error;
+      }
+      const clientId = tokenClientId(req.headers.authorization, new URLSearchParams(body.toString('utf8')));
+      const entries: [RateLimiterAbstract, string][] = [[perAddress, addressOf(req)]];
+      if (clientId !== undefined) entries.push([perClient, clientId]);
+      const refusal = await reserve(entries);
+      if (refusal) return tooManyTokenRequests(res, refusal);
+
+      let settled = false;
+      const settle = (failed: boolean) => {
+        if (settled) return;
+        settled = true;
+        if (failed) return;
+        Promise.all(entries.map(([store, key]) => store.reward(key, 1))).catch((error: unknown) => logWarning('rate limiter: could not return a point', error));
+      };
+      // Without an answer from identities (it is down, the client left) nothing failed authentication.
+      res.once('close', () => settle(false));
+      forward(body, (proxyRes) => {
+        const status = proxyRes.statusCode ?? 0;
+        // invalid_client is 401 when the client used Basic, 400 with body credentials (RFC 6749 §5.2).
+        if (status !== 400 && status !== 401) return settle(false);
+        const chunks: Buffer[] = [];
+        let size = 0;
+        // Read beside the pipe to the client (its flowing starts on the next tick, after the pipe is attached).
+        proxyRes.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= ERROR_BODY_LIMIT) chunks.push(chunk);
+        });
+        proxyRes.once('end', () => {
+          let error: unknown;
+          try {
+            error = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: unknown }).error;
+          } catch {
+            error = undefined;
+          }
+          settle(error === 'invalid_client');
+        });
+      });
+    },
+
+    plugin(costOf) {
+      return {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ schema, document, operationName, request, contextValue }) {
+              const key = contextValue.principal ? `principal:${contextValue.principal.id}` : `address:${contextValue.clientAddress}`;
+              const points = Math.max(1, Math.ceil(costOf(schema, document, operationName, request.variables ?? {})));
+              try {
+                await cost.consume(key, points);
+              } catch (error) {
+                if (!isRefusal(error)) throw error;
+                const seconds = retryAfterSeconds(error);
+                throw apiError('RATE_LIMITED', `Rate limit exceeded; retry after ${seconds} s`, {
+                  retryAfter: seconds,
+                  http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) },
+                });
+              }
+            },
+          };
+        },
+      };
+    },
+
+    async close() {
+      if (redis) await redis.quit().catch(() => redis!.disconnect());
+    },
+  };
+}

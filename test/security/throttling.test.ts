@@ -1,0 +1,168 @@
+/**
+ * Throttling at the gateway, in both stores: failed client authentication at POST /oauth/token
+ * per client id and per source address, GraphQL operations per principal by cost. Each test
+ * starts a gateway of its own in front of the file's subgraphs with the limits it needs, so
+ * its counters start empty (in Redis under a prefix of its own).
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect } from 'vitest';
+import { audienceFor } from '../../lib/config.js';
+import { startGateway } from '../../gateway/server.js';
+import type { RateLimitOptions } from '../../gateway/rate-limit.js';
+import { test, unique } from '../harness/fixtures.js';
+import { Client, type TestStack, type TokenResponse } from '../harness/stack.js';
+
+const GRANT = { grant_type: 'client_credentials' };
+/** Far above what a test reaches, so that only the limit under test can refuse. */
+const UNLIMITED = 1_000_000;
+
+const STORES: { store: string; redisUrl?: string }[] = [{ store: 'memory' }, { store: 'redis', redisUrl: 'redis://127.0.0.1:6379' }];
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+async function tokenRequest(url: string, form: Record<string, string>, authorization?: string): Promise<TokenResponse> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (authorization) headers.authorization = authorization;
+  const response = await fetch(`${url}/oauth/token`, { method: 'POST', headers, body: new URLSearchParams(form) });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
+
+function expectThrottled(response: TokenResponse): number {
+  expect(response.status).toBe(429);
+  expect(response.body.error).toBe('slow_down');
+  expect(typeof response.body.error_description).toBe('string');
+  expect(response.body).not.toHaveProperty('access_token');
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  const retryAfter = Number(response.headers.get('retry-after'));
+  expect(Number.isInteger(retryAfter) && retryAfter >= 1).toBe(true);
+  return retryAfter;
+}
+
+function count(responses: { status: number }[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const { status } of responses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+describe.each(STORES)('throttling ($store)', ({ redisUrl }) => {
+  const it = test
+    /** `gateway(limits)`: the URL of a gateway of this test's own in front of the stack's subgraphs. */
+    .extend('gateway', ({ stack }: { stack: TestStack }, { onCleanup }) => {
+      const started: { stop(): Promise<void> }[] = [];
+      onCleanup(async () => {
+        for (const gateway of started) await gateway.stop();
+      });
+      return async (limits: Partial<RateLimitOptions>): Promise<string> => {
+        const { subgraphs, issuer, internalSecret } = stack.stack;
+        const gateway = await startGateway({
+          port: 0,
+          issuer,
+          audience: audienceFor(issuer),
+          jwksUrl: `${subgraphs.identities.url}/.well-known/jwks.json`,
+          internalSecret,
+          subgraphs: { organizations: subgraphs.organizations.url, identities: subgraphs.identities.url, access: subgraphs.access.url },
+          rateLimits: {
+            tokenFailuresPerClient: UNLIMITED,
+            tokenFailuresPerAddress: UNLIMITED,
+            costPerWindow: UNLIMITED,
+            ...limits,
+            redisUrl,
+            keyPrefix: `test-${randomUUID()}`,
+          },
+        });
+        started.push(gateway);
+        return gateway.url;
+      };
+    })
+    /** `credential()`: a fresh service account's client id and secret. */
+    .extend('credential', ({ stack, principal }) => async () => {
+      const org = await stack.createOrganization(unique('Throttling'));
+      return principal(org.id, 'org_viewer');
+    });
+
+  it('lets exactly the limit of 50 parallel wrong guesses for one client through, then refuses even its right secret', async ({ gateway, credential }) => {
+    const url = await gateway({ tokenFailuresPerClient: 10, tokenWindowSeconds: 600 });
+    const { clientId, clientSecret } = await credential();
+    const guesses = await Promise.all(Array.from({ length: 50 }, (_, i) => tokenRequest(url, GRANT, basic(clientId, `wrong-${i}`))));
+    expect(count(guesses)).toEqual({ 401: 10, 429: 40 });
+    for (const guess of guesses) {
+      if (guess.status === 401) expect(guess.body.error).toBe('invalid_client');
+      else expectThrottled(guess);
+    }
+    // Credentials in the body name the client as well as Basic does.
+    expectThrottled(await tokenRequest(url, { ...GRANT, client_id: clientId, client_secret: clientSecret }));
+    expectThrottled(await tokenRequest(url, GRANT, basic(clientId, clientSecret)));
+  });
+
+  it('counts failures per source address across client ids, and refuses another client there', async ({ gateway, credential }) => {
+    const url = await gateway({ tokenFailuresPerAddress: 10, tokenWindowSeconds: 600 });
+    const guesses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        i % 2 ? tokenRequest(url, GRANT, basic(`guess-${randomUUID()}`, 'wrong')) : tokenRequest(url, { ...GRANT, client_id: `guess-${randomUUID()}`, client_secret: 'wrong' }),
+      ),
+    );
+    // invalid_client is 401 after Basic and 400 after body credentials (RFC 6749 §5.2): ten of them in all.
+    expect(guesses.filter((guess) => guess.body.error === 'invalid_client')).toHaveLength(10);
+    expect(guesses.filter((guess) => guess.status === 429)).toHaveLength(40);
+    const { clientId, clientSecret } = await credential();
+    expectThrottled(await tokenRequest(url, GRANT, basic(clientId, clientSecret)));
+  });
+
+  it('counts only failed client authentication: tokens issued and other refusals cost nothing', async ({ gateway, credential }) => {
+    const url = await gateway({ tokenFailuresPerClient: 2, tokenFailuresPerAddress: 2, tokenWindowSeconds: 600 });
+    const { clientId, clientSecret } = await credential();
+    for (let i = 0; i < 5; i++) expect((await tokenRequest(url, GRANT, basic(clientId, clientSecret))).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await tokenRequest(url, { ...GRANT, scope: 'admin' }, basic(clientId, clientSecret))).body.error).toBe('invalid_scope');
+    for (let i = 0; i < 5; i++) expect((await tokenRequest(url, { grant_type: 'password' }, basic(clientId, clientSecret))).body.error).toBe('unsupported_grant_type');
+    expect((await tokenRequest(url, GRANT, basic(clientId, 'wrong'))).status).toBe(401);
+    expect((await tokenRequest(url, GRANT, basic(clientId, clientSecret))).status).toBe(200);
+    expect((await tokenRequest(url, GRANT, basic(clientId, 'wrong'))).status).toBe(401);
+    expectThrottled(await tokenRequest(url, GRANT, basic(clientId, clientSecret)));
+  });
+
+  it('makes the right secret wait like everyone else until the window passes', async ({ gateway, credential }) => {
+    const url = await gateway({ tokenFailuresPerClient: 3, tokenWindowSeconds: 2 });
+    const { clientId, clientSecret } = await credential();
+    for (let i = 0; i < 3; i++) expect((await tokenRequest(url, GRANT, basic(clientId, 'wrong'))).status).toBe(401);
+    const retryAfter = expectThrottled(await tokenRequest(url, GRANT, basic(clientId, clientSecret)));
+    expect(retryAfter).toBeLessThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 250));
+    expect((await tokenRequest(url, GRANT, basic(clientId, clientSecret))).status).toBe(200);
+  });
+
+  it('charges GraphQL operations to their principal: 429 with RATE_LIMITED and Retry-After once the budget is spent', async ({ gateway, credential }) => {
+    const url = await gateway({ costPerWindow: 5, costWindowSeconds: 600 });
+    const [first, second] = [await credential(), await credential()];
+    const token = async (p: { clientId: string; clientSecret: string }) => {
+      const response = await tokenRequest(url, GRANT, basic(p.clientId, p.clientSecret));
+      return response.body.access_token as string;
+    };
+    const spender = new Client(url, await token(first));
+    // In parallel, so the count is atomic: exactly the budget (each of these operations costs 1) passes.
+    const results = await Promise.all(Array.from({ length: 20 }, () => spender.gql('{ __typename }')));
+    expect(count(results)).toEqual({ 200: 5, 429: 15 });
+    const refused = results.find((r) => r.status === 429)!;
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.errors![0]!.extensions?.code).toBe('RATE_LIMITED');
+    expect(refused.data).toBeUndefined();
+
+    const raw = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${spender.token}` },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(raw.status).toBe(429);
+    expect(Number(raw.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
+    // Another principal has a budget of its own.
+    expect((await new Client(url, await token(second)).gql('{ __typename }')).status).toBe(200);
+  });
+
+  it('charges anonymous GraphQL operations to the source address', async ({ gateway }) => {
+    const url = await gateway({ costPerWindow: 3, costWindowSeconds: 600 });
+    const anonymous = new Client(url);
+    const results = await Promise.all(Array.from({ length: 10 }, () => anonymous.gql('{ __typename }')));
+    expect(count(results)).toEqual({ 200: 3, 429: 7 });
+    expect(results.find((r) => r.status === 429)!.errors![0]!.extensions?.code).toBe('RATE_LIMITED');
+  });
+});
