@@ -22,7 +22,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { env, envInt } from '../lib/config.js';
-import { apiError } from '../lib/errors.js';
+import { rateLimited } from '../lib/errors.js';
 import { HttpError, logWarning, readBody, sendJson } from '../lib/http.js';
 
 export interface RateLimitOptions {
@@ -256,16 +256,21 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
           return {
             async didResolveOperation({ schema, document, operationName, request, contextValue }) {
               const key = contextValue.principal ? `principal:${contextValue.principal.id}` : `address:${contextValue.clientAddress}`;
-              const points = Math.max(1, Math.ceil(costOf(schema, document, operationName, request.variables ?? {})));
+              let points: number;
               try {
-                await cost.consume(key, points);
+                points = costOf(schema, document, operationName, request.variables ?? {});
+              } catch {
+                // Variables that do not fit the operation: execution refuses it before anything runs.
+                return;
+              }
+              // An operation without a finite cost is refused by the operation limits (gateway/limits.ts) before planning.
+              if (!Number.isFinite(points)) return;
+              try {
+                // Every operation costs something, or free ones (`{ __typename }`) could be sent without end.
+                await cost.consume(key, Math.max(1, Math.ceil(points)));
               } catch (error) {
                 if (!isRefusal(error)) throw error;
-                const seconds = retryAfterSeconds(error);
-                throw apiError('RATE_LIMITED', `Rate limit exceeded; retry after ${seconds} s`, {
-                  retryAfter: seconds,
-                  http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) },
-                });
+                throw rateLimited(retryAfterSeconds(error));
               }
             },
           };

@@ -5,6 +5,7 @@ import { bearerToken, TokenVerifier, type Caller } from '../lib/auth/tokens.js';
 import { envInt } from '../lib/config.js';
 import { close, createHttpServer, currentRequestIds, handleGraphQL, keepAliveAgent, listen, sendJson, type Route } from '../lib/http.js';
 import { formatError } from '../lib/errors.js';
+import { corsOriginsFromEnv, createCors, isCorsPath, PREFLIGHT_PROOF_HEADERS } from './cors.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
 import { createRateLimits, rateLimitOptionsFromEnv, type RateLimitOptions } from './rate-limit.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
   /** Throttling; each setting not given here comes from the environment (REDIS_URL, RATE_LIMIT_*, TRUST_PROXY). */
   rateLimits?: Partial<RateLimitOptions>;
+  /** Browser origins allowed to call /graphql and /oauth/* (CORS_ORIGINS when not given; none by default). */
+  corsOrigins?: string[];
 }
 
 export interface GatewayContext {
@@ -69,13 +72,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     includeStacktraceInErrorResponses: false,
     // The schema is the public contract and the playground needs it, in production too.
     introspection: true,
+    // A GET query or a non-JSON POST must carry a header only a preflighted request can; see gateway/cors.ts.
+    csrfPrevention: { requestHeaders: [...PREFLIGHT_PROOF_HEADERS] },
     // The entry point owns SIGINT/SIGTERM; Apollo's own handlers would race its orderly stop.
     stopOnTerminationSignals: false,
   });
   await apollo.start();
   const proxy = identitiesProxy(options.subgraphs.identities);
 
+  const cors = createCors(options.corsOrigins ?? corsOriginsFromEnv());
+
   const route: Route = async (req, res, url) => {
+    // Before any handler, so every answer on these paths (429s and errors included) carries the headers.
+    if (isCorsPath(url.pathname) && cors.handle(req, res)) return true;
     if (url.pathname === '/graphql') {
       // One id of ours from the edge through every subgraph's logs and audit events (safeHandler
       // minted it and echoes it); a client's x-request-id is only logged beside it.

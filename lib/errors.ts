@@ -29,6 +29,15 @@ export function found<T>(value: T | null | undefined, what: string): T {
 }
 export const badInput = (field: string, message: string) => apiError('BAD_USER_INPUT', message, { field });
 export const conflict = (message: string, extra: Record<string, unknown> = {}) => apiError('CONFLICT', message, extra);
+/**
+ * Over a throttling limit: HTTP 429 with Retry-After for the whole response (RFC 6585 §4), and
+ * the same seconds in `extensions.retryAfter` for clients that only read the GraphQL body.
+ */
+export const rateLimited = (retryAfterSeconds: number) =>
+  apiError('RATE_LIMITED', `Rate limit exceeded; retry after ${retryAfterSeconds} s`, {
+    retryAfter: retryAfterSeconds,
+    http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+  });
 
 const PUBLIC_CODES = new Set([
   'UNAUTHENTICATED',
