@@ -35,8 +35,6 @@ export interface StackOptions {
   bootstrap?: { rootName?: string; clientId?: string; clientSecret?: string };
   /** The gateway's throttling; what is not given comes from the environment. */
   rateLimits?: Partial<RateLimitOptions>;
-  /** Browser origins allowed to call the gateway (CORS_ORIGINS when not given). */
-  corsOrigins?: string[];
 }
 
 export interface Databases {
@@ -157,7 +155,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       internalSecret,
       subgraphs: { organizations: organizations.url, identities: identities.url, access: access.url },
       rateLimits: options.rateLimits,
-      corsOrigins: options.corsOrigins,
     });
     started.push(gateway);
     return {

@@ -156,8 +156,6 @@ export interface TestStackOptions {
   tokenTtlSeconds?: number;
   /** The gateway's throttling (e.g. `redisUrl: 'redis://127.0.0.1:6379'`, a short window). */
   rateLimits?: Partial<RateLimitOptions>;
-  /** Browser origins allowed to call the gateway (CORS). */
-  corsOrigins?: string[];
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -169,7 +167,6 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     tokenTtlSeconds: options.tokenTtlSeconds,
     // Each stack counts under its own Redis prefix, so files sharing one Redis (in parallel, or REDIS_URL in the environment) never meet.
     rateLimits: { keyPrefix: `test-${randomUUID()}`, ...options.rateLimits },
-    corsOrigins: options.corsOrigins,
     bootstrap: { clientId: inject('bootstrapClientId'), clientSecret: inject('bootstrapClientSecret') },
   });
   return new TestStack(stack);
