@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashSecret } from '../common/auth/secrets.js';
 import { sql } from '../common/db/orm.js';
-import { badInput } from '../../lib/errors.js';
+import { checkBootstrapCredentials } from '../../lib/config.js';
 import { newClientId, newClientSecret } from './modules/credential/credential.service.js';
 import { ServiceAccountCredential } from './modules/credential/credential.entity.js';
 import { ServiceAccount } from './modules/service-account/service-account.entity.js';
@@ -23,12 +23,7 @@ export async function ensureBootstrapAccount(
   rootOrganizationId: string,
   configured: { clientId?: string; clientSecret?: string },
 ): Promise<BootstrapAccount> {
-  if (Boolean(configured.clientId) !== Boolean(configured.clientSecret)) {
-    throw badInput('BOOTSTRAP_CLIENT_SECRET', 'Set both BOOTSTRAP_CLIENT_ID and BOOTSTRAP_CLIENT_SECRET, or neither');
-  }
-  if (configured.clientSecret && configured.clientSecret.length < 32) {
-    throw badInput('BOOTSTRAP_CLIENT_SECRET', 'BOOTSTRAP_CLIENT_SECRET must be at least 32 characters');
-  }
+  checkBootstrapCredentials(configured);
   return em.transactional(async (tx) => {
     await sql(tx, `select pg_advisory_xact_lock(hashtext('identities.bootstrap'))`);
     let account = await tx.findOne(ServiceAccount, { bootstrap: true });
