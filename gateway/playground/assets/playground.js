@@ -144,7 +144,7 @@
     const status = error ? { kind: 'error', text: error } : describe(token, now);
     return h(
       'section',
-      { className: 'token-box', 'aria-label': 'Access token' },
+      { className: 'token-box', 'aria-label': 'Token' },
       h(
         'form',
         { className: 'token-form', id: 'client-credentials', onSubmit: getToken },
