@@ -18,6 +18,8 @@ import { ensureRootOrganization } from '../subgraphs/organizations/bootstrap.js'
 import { openOrganizationsDatabase } from '../subgraphs/organizations/database.js';
 import { startOrganizations } from '../subgraphs/organizations/index.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
+import type { OperationLimits } from '../gateway/limits.js';
+import type { ProductionSwitches } from '../gateway/production.js';
 import type { RateLimitOptions } from '../gateway/rate-limit.js';
 
 export interface StackOptions {
@@ -35,6 +37,10 @@ export interface StackOptions {
   bootstrap?: { rootName?: string; clientId?: string; clientSecret?: string };
   /** The gateway's throttling; what is not given comes from the environment. */
   rateLimits?: Partial<RateLimitOptions>;
+  /** The gateway's operation limits; what is not given comes from the environment. */
+  limits?: Partial<OperationLimits>;
+  /** Field suggestions and introspection; what is not given comes from the environment. */
+  production?: Partial<ProductionSwitches>;
 }
 
 export interface Databases {
@@ -155,6 +161,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       internalSecret,
       subgraphs: { organizations: organizations.url, identities: identities.url, access: access.url },
       rateLimits: options.rateLimits,
+      limits: options.limits,
+      production: options.production,
     });
     started.push(gateway);
     return {

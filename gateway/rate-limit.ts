@@ -52,7 +52,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   tokenFailuresPerClient: 10,
   tokenFailuresPerAddress: 100,
   tokenWindowSeconds: 300,
-  costPerWindow: 100_000,
+  costPerWindow: 5_000_000,
   costWindowSeconds: 60,
   trustProxy: 0,
 };
@@ -72,7 +72,7 @@ export function rateLimitOptionsFromEnv(): RateLimitOptions {
   };
 }
 
-/** The cost of one operation; see gateway/limits.ts. */
+/** The price of one operation (gateway/limits.ts): throws to refuse it. */
 export type OperationCost = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>) => number;
 
 /** What the throttling plugin needs from the gateway's context. */
@@ -141,9 +141,21 @@ export interface RateLimits {
   sourceAddress(req: IncomingMessage): string;
   /** POST /oauth/token: refused with 429 while its client id or address is over the limit, else forwarded and its outcome counted. */
   tokenRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardToken): Promise<void>;
-  /** Charges each GraphQL operation's cost to its principal (or address) before it is planned. */
+  /** Charges each GraphQL operation's estimated cost to its principal (or address) before it is planned, and gives back what its response did not use. */
   plugin(cost: OperationCost): ApolloServerPlugin<ThrottledContext>;
   close(): Promise<void>;
+}
+
+/**
+ * The actual cost of a response, in the estimate's units (gateway/limits.ts operationCost):
+ * one per field value, every item of a list counted.
+ */
+export function resultCost(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + resultCost(item), 0);
+  if (value === null || typeof value !== 'object') return 0;
+  let sum = 0;
+  for (const child of Object.values(value)) sum += 1 + resultCost(child);
+  return sum;
 }
 
 /** Whether a refusal came from the limiter (over the limit) rather than from its store failing. */
@@ -253,25 +265,32 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
     plugin(costOf) {
       return {
         async requestDidStart() {
+          // What this request was charged before it ran, so the unused part can go back after.
+          let charge: { key: string; points: number } | undefined;
           return {
             async didResolveOperation({ schema, document, operationName, request, contextValue }) {
               const key = contextValue.principal ? `principal:${contextValue.principal.id}` : `address:${contextValue.clientAddress}`;
-              let points: number;
+              // Prices the operation, or refuses it (over a limit, variables that do not fit) uncharged.
+              let points = costOf(schema, document, operationName, request.variables ?? {});
+              // An operation without a finite price (no limits in force) costs the whole budget.
+              if (!Number.isFinite(points)) points = options.costPerWindow;
+              // Every operation costs something, or free ones (`{ __typename }`) could be sent without end.
+              points = Math.max(1, Math.ceil(points));
               try {
-                points = costOf(schema, document, operationName, request.variables ?? {});
-              } catch {
-                // Variables that do not fit the operation: execution refuses it before anything runs.
-                return;
-              }
-              // An operation without a finite cost is refused by the operation limits (gateway/limits.ts) before planning.
-              if (!Number.isFinite(points)) return;
-              try {
-                // Every operation costs something, or free ones (`{ __typename }`) could be sent without end.
-                await cost.consume(key, Math.max(1, Math.ceil(points)));
+                await cost.consume(key, points);
+                charge = { key, points };
               } catch (error) {
                 if (!isRefusal(error)) throw error;
                 throw rateLimited(retryAfterSeconds(error));
               }
+            },
+            async willSendResponse({ response }) {
+              if (!charge) return;
+              // The estimate assumes every page full; what the response holds is what it cost.
+              const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
+              const refund = charge.points - Math.max(1, resultCost(data));
+              if (refund <= 0) return;
+              await cost.reward(charge.key, refund).catch((error: unknown) => logWarning('rate limit: refund failed', error));
             },
           };
         },

@@ -5,6 +5,8 @@ import { bearerToken, TokenVerifier, type Caller } from '../lib/auth/tokens.js';
 import { envInt } from '../lib/config.js';
 import { close, createHttpServer, currentRequestIds, handleGraphQL, keepAliveAgent, listen, sendJson, type Route } from '../lib/http.js';
 import { formatError } from '../lib/errors.js';
+import { limitsFromEnv, operationLimits, type OperationLimits } from './limits.js';
+import { productionSwitchesFromEnv, withoutSuggestions, type ProductionSwitches } from './production.js';
 import { corsOriginsFromEnv, createCors, isCorsPath, PREFLIGHT_PROOF_HEADERS } from './cors.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
 import { createRateLimits, rateLimitOptionsFromEnv, type RateLimitOptions } from './rate-limit.js';
@@ -25,6 +27,10 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
   /** Throttling; each setting not given here comes from the environment (REDIS_URL, RATE_LIMIT_*, TRUST_PROXY). */
   rateLimits?: Partial<RateLimitOptions>;
+  /** Operation limits (MAX_QUERY_DEPTH, MAX_ALIASES, MAX_DIRECTIVES, MAX_TOKENS, MAX_FIELDS, MAX_QUERY_COST when not given). */
+  limits?: Partial<OperationLimits>;
+  /** Field suggestions and introspection (NODE_ENV, INTROSPECTION when not given). */
+  production?: Partial<ProductionSwitches>;
   /** Browser origins allowed to call /graphql and /oauth/* (CORS_ORIGINS when not given; none by default). */
   corsOrigins?: string[];
 }
@@ -65,13 +71,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       new SubgraphDataSource({ name, url: urls[name] ? `${urls[name]}/graphql` : url!, internalSecret: options.internalSecret, agent, timeoutMs }),
   });
   const rateLimits = await createRateLimits({ ...rateLimitOptionsFromEnv(), ...options.rateLimits });
+  const limits = operationLimits<GatewayContext>({ ...limitsFromEnv(), ...options.limits });
+  const production = { ...productionSwitchesFromEnv(), ...options.production };
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
-    plugins: [tokenRejectedBySubgraph, rateLimits.plugin(() => 1)],
+    formatError: (formatted, error) => {
+      const shown = limits.formatError(formatted, error) ?? formatError(formatted, error);
+      return production.hideSuggestions ? withoutSuggestions(shown) : shown;
+    },
+    // The limits price each operation before throttling charges it: nothing is planned or
+    // charged for an operation they refuse.
+    plugins: [limits.plugin, tokenRejectedBySubgraph, rateLimits.plugin(limits.check)],
+    // graphql-js stops parsing past MAX_TOKENS: an oversized document is never built.
+    parseOptions: limits.parseOptions,
     includeStacktraceInErrorResponses: false,
-    // The schema is the public contract and the playground needs it, in production too.
-    introspection: true,
+    hideSchemaDetailsFromClientErrors: production.hideSuggestions,
+    // The schema is the public contract (and the playground reads it): on unless INTROSPECTION=false.
+    introspection: production.introspection,
     // A GET query or a non-JSON POST must carry a header only a preflighted request can; see gateway/cors.ts.
     csrfPrevention: { requestHeaders: [...PREFLIGHT_PROOF_HEADERS] },
     // The entry point owns SIGINT/SIGTERM; Apollo's own handlers would race its orderly stop.

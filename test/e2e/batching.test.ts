@@ -34,13 +34,15 @@ async function seedTree(stack: TestStack, count: number, fanOut: number, levels:
   return root.id;
 }
 
+// Pages of 10 hold every child (the trees below fan out by at most 4) and keep the query's
+// estimated cost (10 per level, multiplied) inside the gateway's default MAX_QUERY_COST.
 const NESTED_CHILDREN = `query($id: ID!) {
   organization(id: $id) { id name
-    children(first: 100) { totalCount edges { node { id name depth
-      children(first: 100) { totalCount edges { node { id name depth
-        children(first: 100) { totalCount edges { node { id name depth
-          children(first: 100) { totalCount edges { node { id name depth
-            children(first: 100) { totalCount edges { node { id name depth parent { id } } } }
+    children(first: 10) { totalCount edges { node { id name depth
+      children(first: 10) { totalCount edges { node { id name depth
+        children(first: 10) { totalCount edges { node { id name depth
+          children(first: 10) { totalCount edges { node { id name depth
+            children(first: 10) { totalCount edges { node { id name depth parent { id } } } }
           } } }
         } } }
       } } }

@@ -10,15 +10,12 @@
  * front of the file's subgraphs.
  */
 import { createServer, type Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, vi } from 'vitest';
-import { audienceFor } from '../../lib/config.js';
 import { parseCorsOrigins } from '../../gateway/cors.js';
-import { startGateway } from '../../gateway/server.js';
 import { launchBrowser } from '../harness/browser.js';
 import { test, unique } from '../harness/fixtures.js';
-import type { Principal, TestStack } from '../harness/stack.js';
+import type { Principal } from '../harness/stack.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ME = `{ me { principal { ... on ServiceAccount { id } } } }`;
@@ -121,28 +118,8 @@ function listen(server: Server): Promise<number> {
 }
 
 const it = test
-  /** `gateway(corsOrigins)`: the URL of a gateway of this test's own (CORS_ORIGINS from the environment when not given). */
-  .extend('gateway', ({ stack }: { stack: TestStack }, { onCleanup }) => {
-    const started: { stop(): Promise<void> }[] = [];
-    onCleanup(async () => {
-      for (const gateway of started) await gateway.stop();
-    });
-    return async (corsOrigins?: string[]): Promise<string> => {
-      const { subgraphs, issuer, internalSecret } = stack.stack;
-      const gateway = await startGateway({
-        port: 0,
-        issuer,
-        audience: audienceFor(issuer),
-        jwksUrl: `${subgraphs.identities.url}/.well-known/jwks.json`,
-        internalSecret,
-        subgraphs: { organizations: subgraphs.organizations.url, identities: subgraphs.identities.url, access: subgraphs.access.url },
-        rateLimits: { keyPrefix: `test-${randomUUID()}` },
-        corsOrigins,
-      });
-      started.push(gateway);
-      return gateway.url;
-    };
-  })
+  /** `allowing(corsOrigins)`: the URL of a gateway of this test's own (CORS_ORIGINS from the environment when not given). */
+  .extend('allowing', ({ gateway }) => (corsOrigins?: string[]): Promise<string> => gateway({ corsOrigins }))
   /** `site()`: a plain HTTP server on a loopback origin of its own serving the frontend's page. */
   // eslint-disable-next-line no-empty-pattern
   .extend('site', ({}, { onCleanup }) => {
@@ -188,9 +165,9 @@ const it = test
   });
 
 describe('CORS in a browser', () => {
-  it('a page on a listed origin gets a token from the form, queries over POST and GET with it and reads x-request-id', async ({ gateway, site, open, viewer }) => {
+  it('a page on a listed origin gets a token from the form, queries over POST and GET with it and reads x-request-id', async ({ allowing, site, open, viewer }) => {
     const { origin } = await site();
-    const url = await gateway([origin]);
+    const url = await allowing([origin]);
     const page = await open(`${origin}/`);
 
     const result = await signInAndQuery(page, url, viewer);
@@ -208,10 +185,10 @@ describe('CORS in a browser', () => {
     expect(basic.body.access_token).toEqual(expect.any(String));
   });
 
-  it('a page on an origin that is not listed cannot read anything, even with a valid token', async ({ gateway, site, open, viewer }) => {
+  it('a page on an origin that is not listed cannot read anything, even with a valid token', async ({ allowing, site, open, viewer }) => {
     const listed = await site();
     const other = await site();
-    const url = await gateway([listed.origin]);
+    const url = await allowing([listed.origin]);
     const page = await open(`${other.origin}/`);
 
     const result = await signInAndQuery(page, url, viewer, viewer.client.token);
@@ -219,10 +196,10 @@ describe('CORS in a browser', () => {
     expect(await inPage<Call>(page, 'tokenFromBasic', url, viewer.clientId, viewer.clientSecret)).toEqual({ error: 'TypeError' });
   });
 
-  it('a mutation from an origin that is not listed never runs (the preflight is not answered with permission); from a listed one it does', async ({ gateway, site, open, admin, organizationsNamed }) => {
+  it('a mutation from an origin that is not listed never runs (the preflight is not answered with permission); from a listed one it does', async ({ allowing, site, open, admin, organizationsNamed }) => {
     const listed = await site();
     const other = await site();
-    const url = await gateway([listed.origin]);
+    const url = await allowing([listed.origin]);
 
     const blockedName = unique('CORS blocked');
     const blocked = await inPage<Call>(await open(`${other.origin}/`), 'postGraphQL', url, admin.token, CREATE_ORGANIZATION, { input: { name: blockedName } });
@@ -236,10 +213,10 @@ describe('CORS in a browser', () => {
     expect(await organizationsNamed(allowedName)).toBe(1);
   });
 
-  it('without CORS_ORIGINS only the gateway\'s own origin (where the playground lives) may call it', async ({ gateway, site, open, viewer }) => {
+  it('without CORS_ORIGINS only the gateway\'s own origin (where the playground lives) may call it', async ({ allowing, site, open, viewer }) => {
     vi.stubEnv('CORS_ORIGINS', '');
     try {
-      const url = await gateway();
+      const url = await allowing();
       const { origin } = await site();
       const elsewhere = await signInAndQuery(await open(`${origin}/`), url, viewer, viewer.client.token);
       expect(elsewhere).toEqual({ token: { error: 'TypeError' }, post: { error: 'TypeError' }, get: { error: 'TypeError' } });
@@ -256,8 +233,8 @@ describe('CORS in a browser', () => {
     }
   });
 
-  it('`*` lets a page on any origin call the gateway with its bearer token', async ({ gateway, site, open, viewer }) => {
-    const url = await gateway(['*']);
+  it('`*` lets a page on any origin call the gateway with its bearer token', async ({ allowing, site, open, viewer }) => {
+    const url = await allowing(['*']);
     const { origin } = await site();
     const result = await signInAndQuery(await open(`${origin}/`), url, viewer);
     expect(result.token.status).toBe(200);
@@ -286,8 +263,8 @@ const APP = 'http://app.example.test:8080';
 const CORS_PATHS = ['/graphql', '/oauth/token', '/oauth/revoke', '/oauth/introspect'];
 
 describe('CORS headers', () => {
-  it.for(CORS_PATHS)('a preflight to %s from a listed origin is answered: 204, GET and POST, Authorization and Content-Type, cached', async (path, { gateway }) => {
-    const url = await gateway([APP]);
+  it.for(CORS_PATHS)('a preflight to %s from a listed origin is answered: 204, GET and POST, Authorization and Content-Type, cached', async (path, { allowing }) => {
+    const url = await allowing([APP]);
     const response = await preflight(`${url}${path}`, APP);
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(APP);
@@ -298,8 +275,8 @@ describe('CORS headers', () => {
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
-  it('a preflight from an origin that is not listed, or from `null`, gets no permission', async ({ gateway }) => {
-    const url = await gateway([APP]);
+  it('a preflight from an origin that is not listed, or from `null`, gets no permission', async ({ allowing }) => {
+    const url = await allowing([APP]);
     for (const origin of ['http://evil.example.test', 'http://app.example.test:8081', 'https://app.example.test:8080', 'null']) {
       const response = await preflight(`${url}/graphql`, origin);
       expect(response.status).toBe(204);
@@ -308,8 +285,8 @@ describe('CORS headers', () => {
     }
   });
 
-  it('answers to a listed origin, refusals included, allow it, expose x-request-id and Retry-After, vary by Origin, never allow credentials', async ({ gateway, viewer }) => {
-    const url = await gateway([APP]);
+  it('answers to a listed origin, refusals included, allow it, expose x-request-id and Retry-After, vary by Origin, never allow credentials', async ({ allowing, viewer }) => {
+    const url = await allowing([APP]);
     const withOrigin = (init: RequestInit = {}) => ({ ...init, headers: { origin: APP, ...(init.headers as Record<string, string>) } });
     const json = (token: string, query: string) => withOrigin({ method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
     const answers = {
@@ -338,8 +315,8 @@ describe('CORS headers', () => {
     }
   });
 
-  it('answers to an origin that is not listed or `null` carry no CORS permission, still varying by Origin', async ({ gateway, viewer }) => {
-    const url = await gateway([APP]);
+  it('answers to an origin that is not listed or `null` carry no CORS permission, still varying by Origin', async ({ allowing, viewer }) => {
+    const url = await allowing([APP]);
     for (const origin of ['http://evil.example.test', 'null']) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -351,8 +328,8 @@ describe('CORS headers', () => {
     }
   });
 
-  it('`*` answers every origin with the non-credentialed wildcard', async ({ gateway, viewer }) => {
-    const url = await gateway(['*']);
+  it('`*` answers every origin with the non-credentialed wildcard', async ({ allowing, viewer }) => {
+    const url = await allowing(['*']);
     const pre = await preflight(`${url}/oauth/token`, 'http://anywhere.example.test');
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
@@ -370,16 +347,16 @@ describe('CORS headers', () => {
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
-  it('CORS_ORIGINS is read when the gateway is given no origins; unset, no origin is allowed', async ({ gateway }) => {
+  it('CORS_ORIGINS is read when the gateway is given no origins; unset, no origin is allowed', async ({ allowing }) => {
     try {
       vi.stubEnv('CORS_ORIGINS', ` ${APP} , https://admin.example.test `);
-      const configured = await gateway();
+      const configured = await allowing();
       expect((await preflight(`${configured}/graphql`, APP)).headers.get('access-control-allow-origin')).toBe(APP);
       expect((await preflight(`${configured}/graphql`, 'https://admin.example.test')).headers.get('access-control-allow-origin')).toBe('https://admin.example.test');
       expectNoPermission((await preflight(`${configured}/graphql`, 'http://evil.example.test')).headers);
 
       vi.stubEnv('CORS_ORIGINS', '');
-      const none = await gateway();
+      const none = await allowing();
       for (const origin of [APP, 'http://127.0.0.1', 'null']) expectNoPermission((await preflight(`${none}/graphql`, origin)).headers);
     } finally {
       vi.unstubAllEnvs();

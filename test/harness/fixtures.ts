@@ -13,7 +13,10 @@
  *
  *   test.override('stackOptions', { tokenTtlSeconds: 2 });
  */
+import { randomUUID } from 'node:crypto';
 import { test as base } from 'vitest';
+import { startGateway, type GatewayOptions } from '../../gateway/server.js';
+import { audienceFor } from '../../lib/config.js';
 import { startTestStack, unique, type Organization, type Principal, type TestStackOptions } from './stack.js';
 
 export interface Tree {
@@ -31,6 +34,32 @@ export const test = base
     const stack = await startTestStack(stackOptions);
     onCleanup(() => stack.stop());
     return stack;
+  })
+  /**
+   * `gateway(options)`: the URL of a gateway of this test's own in front of the file's
+   * subgraphs, for settings the test is about (limits, switches, origins); stopped after it.
+   */
+  .extend('gateway', ({ stack }, { onCleanup }) => {
+    const started: { stop(): Promise<void> }[] = [];
+    onCleanup(async () => {
+      for (const gateway of started) await gateway.stop();
+    });
+    return async (options: Partial<Omit<GatewayOptions, 'subgraphs'>> = {}): Promise<string> => {
+      const { subgraphs, issuer, internalSecret } = stack.stack;
+      const gateway = await startGateway({
+        port: 0,
+        issuer,
+        audience: audienceFor(issuer),
+        jwksUrl: `${subgraphs.identities.url}/.well-known/jwks.json`,
+        internalSecret,
+        subgraphs: { organizations: subgraphs.organizations.url, identities: subgraphs.identities.url, access: subgraphs.access.url },
+        ...options,
+        // Counters of its own, also when REDIS_URL points the gateways at one Redis.
+        rateLimits: { keyPrefix: `test-${randomUUID()}`, ...options.rateLimits },
+      });
+      started.push(gateway);
+      return gateway.url;
+    };
   })
   /** A client acting as the bootstrap platform admin. */
   .extend('admin', ({ stack }) => stack.admin())

@@ -7,6 +7,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { startStack, type Stack } from '../../all-in-one/stack.js';
+import type { OperationLimits } from '../../gateway/limits.js';
+import type { ProductionSwitches } from '../../gateway/production.js';
 import type { RateLimitOptions } from '../../gateway/rate-limit.js';
 
 export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -156,6 +158,10 @@ export interface TestStackOptions {
   tokenTtlSeconds?: number;
   /** The gateway's throttling (e.g. `redisUrl: 'redis://127.0.0.1:6379'`, a short window). */
   rateLimits?: Partial<RateLimitOptions>;
+  /** The gateway's operation limits (e.g. raised, to reach the query planner's own). */
+  limits?: Partial<OperationLimits>;
+  /** Production switches (field suggestions, introspection). */
+  production?: Partial<ProductionSwitches>;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -167,6 +173,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     tokenTtlSeconds: options.tokenTtlSeconds,
     // Each stack counts under its own Redis prefix, so files sharing one Redis (in parallel, or REDIS_URL in the environment) never meet.
     rateLimits: { keyPrefix: `test-${randomUUID()}`, ...options.rateLimits },
+    limits: options.limits,
+    production: options.production,
     bootstrap: { clientId: inject('bootstrapClientId'), clientSecret: inject('bootstrapClientSecret') },
   });
   return new TestStack(stack);

@@ -6,11 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect } from 'vitest';
-import { audienceFor } from '../../lib/config.js';
-import { startGateway } from '../../gateway/server.js';
 import type { RateLimitOptions } from '../../gateway/rate-limit.js';
 import { test, unique } from '../harness/fixtures.js';
-import { Client, type TestStack, type TokenResponse } from '../harness/stack.js';
+import { Client, type TokenResponse } from '../harness/stack.js';
 
 const GRANT = { grant_type: 'client_credentials' };
 /** Far above what a test reaches, so that only the limit under test can refuse. */
@@ -46,42 +44,27 @@ function count(responses: { status: number }[]): Record<number, number> {
 
 describe.each(STORES)('throttling ($store)', ({ redisUrl }) => {
   const it = test
-    /** `gateway(limits)`: the URL of a gateway of this test's own in front of the stack's subgraphs. */
-    .extend('gateway', ({ stack }: { stack: TestStack }, { onCleanup }) => {
-      const started: { stop(): Promise<void> }[] = [];
-      onCleanup(async () => {
-        for (const gateway of started) await gateway.stop();
-      });
-      return async (limits: Partial<RateLimitOptions>): Promise<string> => {
-        const { subgraphs, issuer, internalSecret } = stack.stack;
-        const gateway = await startGateway({
-          port: 0,
-          issuer,
-          audience: audienceFor(issuer),
-          jwksUrl: `${subgraphs.identities.url}/.well-known/jwks.json`,
-          internalSecret,
-          subgraphs: { organizations: subgraphs.organizations.url, identities: subgraphs.identities.url, access: subgraphs.access.url },
-          rateLimits: {
-            tokenFailuresPerClient: UNLIMITED,
-            tokenFailuresPerAddress: UNLIMITED,
-            costPerWindow: UNLIMITED,
-            ...limits,
-            redisUrl,
-            keyPrefix: `test-${randomUUID()}`,
-          },
-        });
-        started.push(gateway);
-        return gateway.url;
-      };
-    })
+    /** `throttled(limits)`: the URL of a gateway of this test's own, its counters empty (in Redis under a prefix of its own). */
+    .extend('throttled', ({ gateway }) => (limits: Partial<RateLimitOptions>): Promise<string> =>
+      gateway({
+        rateLimits: {
+          tokenFailuresPerClient: UNLIMITED,
+          tokenFailuresPerAddress: UNLIMITED,
+          costPerWindow: UNLIMITED,
+          ...limits,
+          redisUrl,
+          keyPrefix: `test-${randomUUID()}`,
+        },
+      }),
+    )
     /** `credential()`: a fresh service account's client id and secret. */
     .extend('credential', ({ stack, principal }) => async () => {
       const org = await stack.createOrganization(unique('Throttling'));
       return principal(org.id, 'org_viewer');
     });
 
-  it('lets exactly the limit of 50 parallel wrong guesses for one client through, then refuses even its right secret', async ({ gateway, credential }) => {
-    const url = await gateway({ tokenFailuresPerClient: 10, tokenWindowSeconds: 600 });
+  it('lets exactly the limit of 50 parallel wrong guesses for one client through, then refuses even its right secret', async ({ throttled, credential }) => {
+    const url = await throttled({ tokenFailuresPerClient: 10, tokenWindowSeconds: 600 });
     const { clientId, clientSecret } = await credential();
     const guesses = await Promise.all(Array.from({ length: 50 }, (_, i) => tokenRequest(url, GRANT, basic(clientId, `wrong-${i}`))));
     expect(count(guesses)).toEqual({ 401: 10, 429: 40 });
@@ -94,8 +77,8 @@ describe.each(STORES)('throttling ($store)', ({ redisUrl }) => {
     expectThrottled(await tokenRequest(url, GRANT, basic(clientId, clientSecret)));
   });
 
-  it('counts failures per source address across client ids, and refuses another client there', async ({ gateway, credential }) => {
-    const url = await gateway({ tokenFailuresPerAddress: 10, tokenWindowSeconds: 600 });
+  it('counts failures per source address across client ids, and refuses another client there', async ({ throttled, credential }) => {
+    const url = await throttled({ tokenFailuresPerAddress: 10, tokenWindowSeconds: 600 });
     const guesses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         i % 2 ? tokenRequest(url, GRANT, basic(`guess-${randomUUID()}`, 'wrong')) : tokenRequest(url, { ...GRANT, client_id: `guess-${randomUUID()}`, client_secret: 'wrong' }),
@@ -108,8 +91,8 @@ describe.each(STORES)('throttling ($store)', ({ redisUrl }) => {
     expectThrottled(await tokenRequest(url, GRANT, basic(clientId, clientSecret)));
   });
 
-  it('counts only failed client authentication: tokens issued and other refusals cost nothing', async ({ gateway, credential }) => {
-    const url = await gateway({ tokenFailuresPerClient: 2, tokenFailuresPerAddress: 2, tokenWindowSeconds: 600 });
+  it('counts only failed client authentication: tokens issued and other refusals cost nothing', async ({ throttled, credential }) => {
+    const url = await throttled({ tokenFailuresPerClient: 2, tokenFailuresPerAddress: 2, tokenWindowSeconds: 600 });
     const { clientId, clientSecret } = await credential();
     for (let i = 0; i < 5; i++) expect((await tokenRequest(url, GRANT, basic(clientId, clientSecret))).status).toBe(200);
     for (let i = 0; i < 5; i++) expect((await tokenRequest(url, { ...GRANT, scope: 'admin' }, basic(clientId, clientSecret))).body.error).toBe('invalid_scope');
@@ -120,8 +103,8 @@ describe.each(STORES)('throttling ($store)', ({ redisUrl }) => {
     expectThrottled(await tokenRequest(url, GRANT, basic(clientId, clientSecret)));
   });
 
-  it('makes the right secret wait like everyone else until the window passes', async ({ gateway, credential }) => {
-    const url = await gateway({ tokenFailuresPerClient: 3, tokenWindowSeconds: 2 });
+  it('makes the right secret wait like everyone else until the window passes', async ({ throttled, credential }) => {
+    const url = await throttled({ tokenFailuresPerClient: 3, tokenWindowSeconds: 2 });
     const { clientId, clientSecret } = await credential();
     for (let i = 0; i < 3; i++) expect((await tokenRequest(url, GRANT, basic(clientId, 'wrong'))).status).toBe(401);
     const retryAfter = expectThrottled(await tokenRequest(url, GRANT, basic(clientId, clientSecret)));
@@ -130,8 +113,8 @@ describe.each(STORES)('throttling ($store)', ({ redisUrl }) => {
     expect((await tokenRequest(url, GRANT, basic(clientId, clientSecret))).status).toBe(200);
   });
 
-  it('charges GraphQL operations to their principal: 429 with RATE_LIMITED and Retry-After once the budget is spent', async ({ gateway, credential }) => {
-    const url = await gateway({ costPerWindow: 5, costWindowSeconds: 600 });
+  it('charges GraphQL operations to their principal: 429 with RATE_LIMITED and Retry-After once the budget is spent', async ({ throttled, credential }) => {
+    const url = await throttled({ costPerWindow: 5, costWindowSeconds: 600 });
     const [first, second] = [await credential(), await credential()];
     const token = async (p: { clientId: string; clientSecret: string }) => {
       const response = await tokenRequest(url, GRANT, basic(p.clientId, p.clientSecret));
@@ -158,8 +141,22 @@ describe.each(STORES)('throttling ($store)', ({ redisUrl }) => {
     expect((await new Client(url, await token(second)).gql('{ __typename }')).status).toBe(200);
   });
 
-  it('charges anonymous GraphQL operations to the source address', async ({ gateway }) => {
-    const url = await gateway({ costPerWindow: 3, costWindowSeconds: 600 });
+  it('charges the estimated cost up front and gives back what the response did not use', async ({ throttled, credential }) => {
+    const url = await throttled({ costPerWindow: 1000, costWindowSeconds: 600 });
+    const { clientId, clientSecret } = await credential();
+    const client = new Client(url, (await tokenRequest(url, GRANT, basic(clientId, clientSecret))).body.access_token as string);
+    // Priced 301 (a full page of 100), it returns the one organization the principal sees (4 field values):
+    // without the refund the fourth would be refused.
+    const page = '{ organizations(first: 100) { edges { node { id } } } }';
+    for (let i = 0; i < 10; i++) expect((await client.gql(page)).data.organizations.edges).toHaveLength(1);
+    // An operation priced over the whole budget is never affordable.
+    const over = await client.gql('{ organizations(first: 100) { edges { node { id children(first: 10) { totalCount } } } } }');
+    expect(over.status).toBe(429);
+    expect(over.errors![0]!.extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('charges anonymous GraphQL operations to the source address', async ({ throttled }) => {
+    const url = await throttled({ costPerWindow: 3, costWindowSeconds: 600 });
     const anonymous = new Client(url);
     const results = await Promise.all(Array.from({ length: 10 }, () => anonymous.gql('{ __typename }')));
     expect(count(results)).toEqual({ 200: 3, 429: 7 });
