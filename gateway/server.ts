@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { bearerToken, TokenVerifier, type Caller } from '../lib/auth/tokens.js';
 import { envInt } from '../lib/config.js';
 import { close, createHttpServer, currentRequestIds, handleGraphQL, keepAliveAgent, listen, sendJson, type Route } from '../lib/http.js';
@@ -8,6 +9,7 @@ import { formatError } from '../lib/errors.js';
 import { limitsFromEnv, operationLimits, type OperationLimits } from './limits.js';
 import { productionSwitchesFromEnv, withoutSuggestions, type ProductionSwitches } from './production.js';
 import { corsOriginsFromEnv, createCors, isCorsPath, PREFLIGHT_PROOF_HEADERS } from './cors.js';
+import { createPlayground } from './playground/index.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
 import { createRateLimits, rateLimitOptionsFromEnv, type RateLimitOptions } from './rate-limit.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
@@ -81,7 +83,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     // The limits price each operation before throttling charges it: nothing is planned or
     // charged for an operation they refuse.
-    plugins: [limits.plugin, tokenRejectedBySubgraph, rateLimits.plugin(limits.check)],
+    plugins: [
+      limits.plugin,
+      tokenRejectedBySubgraph,
+      rateLimits.plugin(limits.check),
+      // Apollo's own landing page is Sandbox, loaded from Apollo's CDN: never served; the playground is ours.
+      ApolloServerPluginLandingPageDisabled(),
+    ],
     // graphql-js stops parsing past MAX_TOKENS: an oversized document is never built.
     parseOptions: limits.parseOptions,
     includeStacktraceInErrorResponses: false,
@@ -98,9 +106,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const cors = createCors(options.corsOrigins ?? corsOriginsFromEnv());
 
+  const playground = createPlayground();
+
   const route: Route = async (req, res, url) => {
     // Before any handler, so every answer on these paths (429s and errors included) carries the headers.
     if (isCorsPath(url.pathname) && cors.handle(req, res)) return true;
+    // GraphiQL at /playground, and at /graphql for a browser opening it: before Apollo sees the request.
+    if (await playground.handle(req, res, url)) return true;
     if (url.pathname === '/graphql') {
       // One id of ours from the edge through every subgraph's logs and audit events (safeHandler
       // minted it and echoes it); a client's x-request-id is only logged beside it.

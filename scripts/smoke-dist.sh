@@ -48,3 +48,9 @@ echo "$answer" | node -e '
     console.error("unexpected answer:", JSON.stringify(r)); process.exit(1);
   }
   console.log("compiled services: token issued, organization created across three subgraphs");'
+# The playground's own script and stylesheet are not TypeScript: the build copies them (package.json "build").
+page=$(curl -sf "$PUBLIC_URL/playground")
+for asset in $(echo "$page" | grep -o 'playground/assets/[^"]*'); do
+  curl -sf -o /dev/null "$PUBLIC_URL/$asset" || { echo "compiled gateway: $asset of /playground is missing"; exit 1; }
+done
+echo "compiled gateway: /playground and its assets served"
