@@ -13,6 +13,7 @@
  * ambient credentials, and `*` (when configured) stays the harmless non-credentialed wildcard.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfigurationError } from '../lib/config.js';
 
 /**
  * Headers whose presence proves a request was preflighted (a browser cannot send any of them
@@ -40,8 +41,8 @@ export function isCorsPath(pathname: string): boolean {
 /**
  * CORS_ORIGINS: comma-separated origins (`scheme://host[:port]`), or `*` for any. Each is
  * normalised as browsers serialise the Origin header (lower-case host, no default port); an
- * entry with a path, query, credentials or another scheme is a configuration mistake and
- * stops the start rather than silently never matching.
+ * entry with a path, query, credentials or another scheme is a configuration mistake
+ * (ConfigurationError: one line at start, no stack) rather than an origin that never matches.
  */
 export function parseCorsOrigins(value: string | undefined): string[] {
   const origins: string[] = [];
@@ -55,11 +56,11 @@ export function parseCorsOrigins(value: string | undefined): string[] {
     try {
       url = new URL(entry);
     } catch {
-      throw new Error(`CORS_ORIGINS: "${entry}" is not an origin (scheme://host[:port])`);
+      throw new ConfigurationError(`CORS_ORIGINS: "${entry}" is not an origin (scheme://host[:port])`);
     }
     // `null` is what sandboxed frames and file: pages send: anyone can make one, so it is never an allowed origin.
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.pathname !== '/' || url.search || url.hash || entry.endsWith('?') || entry.endsWith('#')) {
-      throw new Error(`CORS_ORIGINS: "${entry}" is not an origin (scheme://host[:port], without path, query or credentials)`);
+      throw new ConfigurationError(`CORS_ORIGINS: "${entry}" is not an origin (scheme://host[:port], without path, query or credentials)`);
     }
     origins.push(url.origin);
   }

@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, vi } from 'vitest';
 import { parseCorsOrigins } from '../../gateway/cors.js';
+import { ConfigurationError } from '../../lib/config.js';
 import { launchBrowser } from '../harness/browser.js';
 import { test, unique } from '../harness/fixtures.js';
 import type { Principal } from '../harness/stack.js';
@@ -389,5 +390,7 @@ describe('parseCorsOrigins', () => {
     'https://app.example.com, nonsense',
   ])('refuses %j: a mistake stops the start rather than never matching', (value) => {
     expect(() => parseCorsOrigins(value)).toThrow(/CORS_ORIGINS/);
+    // What entry points print as one line, without a stack.
+    expect(() => parseCorsOrigins(value)).toThrow(ConfigurationError);
   });
 });
