@@ -32,12 +32,20 @@ export interface DataDirLock {
 /** Takes the directory's lock, creating the directory if needed; throws ConfigurationError when a live process holds it. */
 export function lockDataDir(dir: string): DataDirLock {
   const absolute = resolve(dir);
-  mkdirSync(absolute, { recursive: true });
   const path = join(absolute, LOCK_FILE);
   const me: Owner = { pid: process.pid, host: hostname(), started: processStart(process.pid) };
   const content = `${JSON.stringify(me)}\n`;
   const pending = `${path}.${process.pid}.${Date.now()}`;
-  writeFileSync(pending, content, { mode: 0o644 });
+  try {
+    mkdirSync(absolute, { recursive: true });
+    writeFileSync(pending, content, { mode: 0o644 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOSPC'].includes(code)) {
+      throw new ConfigurationError(`Cannot write in data directory ${absolute} (${code}); set DATA_DIR to a directory this user may write`);
+    }
+    throw error;
+  }
   try {
     // Usually one round to remove a stale lock and one to link ours.
     for (let attempt = 0; ; attempt++) {
