@@ -59,6 +59,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // @apollo/gateway otherwise reports anonymous metrics to Apollo's cloud and probes cloud
   // metadata endpoints at start: an identity service sends nothing anywhere unless asked to.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  // Configuration first: a bad setting stops the start before anything is opened.
+  const cors = createCors(options.corsOrigins ?? corsOriginsFromEnv());
+  const limits = operationLimits<GatewayContext>({ ...limitsFromEnv(), ...options.limits });
+  const production = { ...productionSwitchesFromEnv(), ...options.production };
   const supergraphSdl = options.supergraphSdl ?? (await readFile(SUPERGRAPH_PATH, 'utf8'));
   const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl });
   const urls: Record<string, string> = options.subgraphs;
@@ -73,8 +77,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       new SubgraphDataSource({ name, url: urls[name] ? `${urls[name]}/graphql` : url!, internalSecret: options.internalSecret, agent, timeoutMs }),
   });
   const rateLimits = await createRateLimits({ ...rateLimitOptionsFromEnv(), ...options.rateLimits });
-  const limits = operationLimits<GatewayContext>({ ...limitsFromEnv(), ...options.limits });
-  const production = { ...productionSwitchesFromEnv(), ...options.production };
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: (formatted, error) => {
@@ -103,8 +105,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
   const proxy = identitiesProxy(options.subgraphs.identities);
-
-  const cors = createCors(options.corsOrigins ?? corsOriginsFromEnv());
 
   const playground = createPlayground();
 
