@@ -77,3 +77,9 @@ it('does not judge a lock from another host, whose pids it cannot see', async ({
   writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 1, host: 'elsewhere.example', started: '1' }));
   expect(() => lockDataDir(dir)).toThrow(`locked by pid 1 on host elsewhere.example`);
 });
+
+it('a directory it cannot make or write is a configuration error', async ({ dir }) => {
+  writeFileSync(join(dir, 'a-file'), '');
+  expect(() => lockDataDir(join(dir, 'a-file', 'data'))).toThrow(ConfigurationError);
+  expect(() => lockDataDir(join(dir, 'a-file', 'data'))).toThrow(`Cannot write in data directory ${join(dir, 'a-file', 'data')} (ENOTDIR)`);
+});
