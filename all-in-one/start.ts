@@ -93,6 +93,7 @@ async function main(): Promise<void> {
   console.log(`
 Identity gateway ready
   GraphQL         ${stack.issuer}/graphql
+  Playground      ${stack.issuer}/playground
   Token endpoint  ${stack.issuer}/oauth/token
   JWKS            ${stack.issuer}/.well-known/jwks.json
   Subgraphs       organizations ${stack.subgraphs.organizations.url}, identities ${stack.subgraphs.identities.url}, access ${stack.subgraphs.access.url}

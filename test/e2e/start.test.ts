@@ -116,6 +116,10 @@ describe('npm start', () => {
     const first = await start(env);
     const clientId = /client_id\s+(\S+)/.exec(first.output())![1]!;
     const clientSecret = /client_secret\s+(\S+)/.exec(first.output())![1]!;
+    // The banner names the playground, and it answers there.
+    const playground = /Playground\s+(\S+)/.exec(first.output())![1]!;
+    expect(playground).toBe(`${url}/playground`);
+    expect((await fetch(playground)).headers.get('content-type')).toContain('text/html');
     const created = await gql(url, await token(url, clientId, clientSecret), `mutation { createOrganization(input: { name: "Survives restarts" }) { id } }`);
     const id = created.data.createOrganization.id as string;
     expect(await stop(first.child, 'SIGINT')).toBe(0);
