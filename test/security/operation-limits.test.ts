@@ -14,38 +14,8 @@ import { EXAMPLE_TABS } from '../../gateway/playground/examples.js';
 import { SUPERGRAPH_PATH } from '../../gateway/server.js';
 import { test } from '../harness/fixtures.js';
 import type { Client, GraphQLResponse } from '../harness/stack.js';
+import { WIDE, aliases, directives, doublingFragments, nestedFragments, parentChildrenChain, tokens } from './attacks.js';
 
-/** The issue's attack: seven fragments, each spreading the next under children, parent and ancestors (1.1 KB). */
-function nestedFragments(levels: number): string {
-  const fragments: string[] = [];
-  for (let i = 1; i <= levels; i++) {
-    const next = i < levels ? `...F${i + 1}` : 'id name';
-    fragments.push(`fragment F${i} on Organization { children { edges { node { ${next} } } } parent { ${next} } ancestors { ${next} } permissions { action } serviceAccounts { edges { node { id } } } }`);
-  }
-  return `query Attack($id: ID!) { organization(id: $id) { ...F1 } }\n${fragments.join('\n')}`;
-}
-
-/** A fragment spread twice per level: shallow and cheap by page sizes, but doubling at every level. */
-function doublingFragments(levels: number): string {
-  const fragments: string[] = [];
-  for (let i = 1; i <= levels; i++) {
-    const next = i < levels ? `...F${i + 1}` : 'id name';
-    fragments.push(`fragment F${i} on Organization { parent { ${next} } ancestors { ${next} } permissions { action } serviceAccounts { totalCount } }`);
-  }
-  return `query Doubling($id: ID!) { organization(id: $id) { ...F1 } }\n${fragments.join('\n')}`;
-}
-
-function parentChildrenChain(levels: number): string {
-  let inner = 'id';
-  for (let i = 0; i < levels; i++) inner = `children { edges { node { parent { ${inner} } } } }`;
-  return `query Chain($id: ID!) { organization(id: $id) { ${inner} } }`;
-}
-
-const aliases = (count: number) => `query Aliases($id: ID!) { organization(id: $id) { ${Array.from({ length: count }, (_, i) => `a${i}: name`).join(' ')} } }`;
-/** Two directives on each of `fields` aliased fields (a directive that is not repeatable appears once per field). */
-const directives = (fields: number) => `query Directives($id: ID!) { organization(id: $id) { ${Array.from({ length: fields }, (_, i) => `d${i}: name @include(if: true) @skip(if: false)`).join(' ')} } }`;
-const tokens = (count: number) => `{ ${Array.from({ length: count }, () => '__typename').join(' ')} }`;
-const WIDE = `query Wide($n: Int!) { organizations(first: $n) { edges { node { children(first: $n) { edges { node { children(first: $n) { edges { node { id name } } } } } } } } } }`;
 
 const ATTACKS: { name: string; query: string; variables?: Record<string, unknown>; message: RegExp }[] = [
   { name: 'seven nested fragments (the planner took 2 to 4 s)', query: nestedFragments(7), message: /^Query depth \d+ exceeds the limit of 18$/ },

@@ -5,18 +5,9 @@
  */
 import { expect } from 'vitest';
 import { test } from '../harness/fixtures.js';
+import { nestedFragments } from './attacks.js';
 
 test.override('stackOptions', { limits: { maxDepth: 1000, maxFields: Infinity, maxCost: Infinity, maxTokens: 100_000 } });
-
-/** Ten fragments, each spreading the next under children, parent and ancestors: the planner counts over 100,000 non-local selections. */
-function nestedFragments(levels: number): string {
-  const fragments: string[] = [];
-  for (let i = 1; i <= levels; i++) {
-    const next = i < levels ? `...F${i + 1}` : 'id name';
-    fragments.push(`fragment F${i} on Organization { children { edges { node { ${next} } } } parent { ${next} } ancestors { ${next} } permissions { action } serviceAccounts { edges { node { id } } } }`);
-  }
-  return `query Attack($id: ID!) { organization(id: $id) { ...F1 } }\n${fragments.join('\n')}`;
-}
 
 test("the planner's refusal reaches the client as the limit error", async ({ stack, organization }) => {
   const response = await stack.anonymous.gql(nestedFragments(10), { id: organization.id });
