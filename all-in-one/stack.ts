@@ -132,17 +132,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       internalSecret,
     });
     const tokenTtlSeconds = options.tokenTtlSeconds ?? 900;
-    // identities first: the others fetch its keys.
+    // identities first: the others fetch its keys; it calls access only on requests, so access's port is chosen now.
+    const accessPort = ports.access || (await freePort(host));
     const identities = await startIdentities({
       config: config(''),
       port: ports.identities,
       host,
       database: databases.identities,
       tokenTtlSeconds,
+      accessUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${accessPort}`,
     });
     started.push(identities);
     const common = config(identities.url);
-    const access = await startAccess({ config: common, port: ports.access, host, database: databases.access });
+    const access = await startAccess({ config: common, port: accessPort, host, database: databases.access });
     started.push(access);
     const organizations = await startOrganizations({
       config: common,

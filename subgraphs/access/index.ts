@@ -2,6 +2,7 @@ import type { CommonConfig } from '../../lib/config.js';
 import type { Database } from '../common/db/orm.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openAccessDatabase } from './database.js';
+import { roleAssignmentRoutes } from './modules/role-assignment/role-assignment.routes.js';
 import { buildAccessSchema } from './schema.js';
 
 export async function startAccess(options: { config: CommonConfig; port: number; host?: string; database?: Database }): Promise<RunningSubgraph> {
@@ -13,6 +14,7 @@ export async function startAccess(options: { config: CommonConfig; port: number;
     config: options.config,
     port: options.port,
     host: options.host,
+    routes: roleAssignmentRoutes(database, options.config.internalSecret),
   });
   return {
     ...running,

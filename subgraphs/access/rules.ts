@@ -51,6 +51,8 @@ export const accessRules: IRules = {
     id: can('tenant:read', (tenant: { id: string }) => Place.tenant(tenant.id)),
     roleAssignments: can('role_assignment:read', (tenant: { id: string }) => Place.tenant(tenant.id)),
   },
+  // Reached from a membership identities has shown the caller; each assignment is filtered in the resolver.
+  Membership: isAuthenticated,
   RoleAssignmentConnection: allow,
   RoleAssignmentEdge: allow,
   RoleAssignment: assignmentReadable,
@@ -69,4 +71,5 @@ export const accessRules: IRules = {
   PageInfo: allow,
   Permission: allow,
   ServiceAccount: allow,
+  User: allow,
 };

@@ -1,5 +1,8 @@
 import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
 import { AuditEventResolver } from './modules/audit/audit.resolver.js';
+import { resolveMembershipReference } from './modules/membership/membership.reference.js';
+import { MembershipRoleAssignmentsResolver } from './modules/membership/membership.resolver.js';
+import { MembershipRef } from './modules/membership/membership.type.js';
 import { resolveOrganizationReference } from './modules/organization/organization.reference.js';
 import { CanResolver } from './modules/permission/can.resolver.js';
 import { OrganizationPermissionsResolver, RoleAssignmentPermissionsResolver } from './modules/permission/permission.resolver.js';
@@ -21,10 +24,14 @@ export function buildAccessSchema(): Promise<SubgraphSchema> {
       RoleResolver,
       OrganizationPermissionsResolver,
       RoleAssignmentPermissionsResolver,
+      MembershipRoleAssignmentsResolver,
     ],
+    // Reached only through the gateway's entity calls: no field of ours returns it.
+    orphanedTypes: [MembershipRef],
     references: {
       Organization: { __resolveReference: resolveOrganizationReference },
       Tenant: { __resolveReference: resolveTenantReference },
+      Membership: { __resolveReference: resolveMembershipReference },
     },
     rules: accessRules,
   });

@@ -52,3 +52,32 @@ export function parseVat(value: unknown, field = 'vat'): string | null {
   }
   return vat;
 }
+
+/**
+ * An address mail can be sent to, as the person typed it (the local part keeps its case; the
+ * domain is lowercased). Uniqueness is case-insensitive in the database, so this is no key.
+ */
+export function parseEmail(value: unknown, field = 'email'): string {
+  if (typeof value !== 'string') throw badInput(field, `${field} must be a string`);
+  const email = value.trim().normalize('NFC');
+  const at = email.lastIndexOf('@');
+  if (email.length > 254 || at < 1 || email.indexOf('@') !== at || /[\s<>(),;:"\\[\]]|\p{Cc}/u.test(email) || !/^[^@]+\.[^@.]+$/.test(email.slice(at + 1))) {
+    throw badInput(field, `${field} must be an email address such as ann@example.com`);
+  }
+  return `${email.slice(0, at)}@${email.slice(at + 1).toLowerCase()}`;
+}
+
+/** A handle people may sign in with instead of their email: 2-64 of letters, digits, '.', '_' and '-'. */
+export function parseUsername(value: unknown, field = 'username'): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/.test(value)) {
+    throw badInput(field, `${field} must be 2-64 characters of letters, digits, '.', '_' and '-', starting with a letter or digit`);
+  }
+  return value;
+}
+
+/** A search term as an ILIKE pattern matching it anywhere, wildcards in it taken literally; null for none. */
+export function containsPattern(search: string | null | undefined): string | null {
+  const term = search?.trim();
+  return term ? `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+}

@@ -1,6 +1,7 @@
 import type { CommonConfig } from '../../lib/config.js';
 import type { Database } from '../common/db/orm.js';
 import { TokenVerifier } from '../../lib/auth/tokens.js';
+import { AccessClient } from '../common/access-client.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openIdentitiesDatabase } from './database.js';
 import { TokenIssuer } from './modules/oauth/issuer.js';
@@ -15,6 +16,8 @@ export interface IdentitiesOptions {
   database?: Database;
   /** Lifetime of access tokens, in seconds. */
   tokenTtlSeconds: number;
+  /** The access subgraph: where users' and members' role assignments are made and removed. */
+  accessUrl: string;
 }
 
 export async function startIdentities(options: IdentitiesOptions): Promise<RunningSubgraph> {
@@ -31,6 +34,7 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
     port: options.port,
     host: options.host,
     routes: oauthRoutes({ db: database, keys, tokens, issuer: config.issuer }),
+    services: { access: new AccessClient(options.accessUrl, config.internalSecret) },
     verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
   });
   return {

@@ -9,5 +9,6 @@ runUntilSignal('identities', () =>
     port: envInt('PORT', DEFAULT_PORTS.identities),
     host: env('HOST', '0.0.0.0'),
     tokenTtlSeconds: envInt('ACCESS_TOKEN_TTL', 900),
+    accessUrl: env('ACCESS_URL', `http://127.0.0.1:${DEFAULT_PORTS.access}`),
   }),
 );

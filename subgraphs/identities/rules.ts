@@ -1,9 +1,10 @@
 import { allow, or, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { Place } from '../common/authz/decision.js';
-import { can } from '../common/authz/rules.js';
+import { can, isAuthenticated } from '../common/authz/rules.js';
 import type { SubgraphContext } from '../common/context.js';
 import { parseId } from '../common/ids.js';
+import { notFound } from '../../lib/errors.js';
 import { organizationOfCredential } from './modules/credential/credential.loaders.js';
 import { organizationOfServiceAccount } from './modules/service-account/service-account.loaders.js';
 
@@ -15,13 +16,26 @@ const accountArg = (name: string) => async (_parent: unknown, args: any, ctx: Su
   inOrganization(await organizationOfServiceAccount(ctx, parseId(args[name], name)));
 /** A principal always sees itself (me.principal), whatever its roles. */
 const isSelf = rule({ cache: 'no_cache' })((account: { id: string }, _args: unknown, ctx: SubgraphContext) => account.id === ctx.principal?.id);
+/** A user the caller may see: itself, with user:read on the platform, or in an organization it can read. */
+const visibleUser = rule({ cache: 'no_cache' })(async (user: { id: string }, _args: unknown, ctx: SubgraphContext) =>
+  (await ctx.authz.visiblePrincipal(user.id)) ? true : notFound('User'),
+);
+const ownMembership = rule({ cache: 'no_cache' })((membership: { userId: string }, _args: unknown, ctx: SubgraphContext) => membership.userId === ctx.principal?.id);
+const platform = () => Place.platform;
 const credentialArg = async (_parent: unknown, args: any, ctx: SubgraphContext) => inOrganization(await organizationOfCredential(ctx, parseId(args.id, 'id')));
 
 export const identityRules: IRules = {
   Query: {
+    user: isAuthenticated,
+    users: can('user:read', platform),
     serviceAccount: can('service_account:read', accountArg('id'), 'ServiceAccount'),
   },
   Mutation: {
+    createUser: can('user:manage', platform),
+    deleteUser: can('user:manage', platform),
+    addMember: can('member:manage', organizationArg('organizationId')),
+    updateMember: can('member:manage', organizationArg('organizationId')),
+    removeMember: can('member:manage', organizationArg('organizationId')),
     createServiceAccount: can('service_account:manage', organizationArg('organizationId')),
     updateServiceAccount: can('service_account:manage', accountArg('id'), 'ServiceAccount'),
     deleteServiceAccount: can('service_account:manage', accountArg('id'), 'ServiceAccount'),
@@ -32,7 +46,15 @@ export const identityRules: IRules = {
   Organization: {
     id: can('organization:read', (organization: { id: string }) => Place.organization(organization.id)),
     serviceAccounts: can('service_account:read', (organization: { id: string }) => Place.organization(organization.id)),
+    members: can('member:read', (organization: { id: string }) => Place.organization(organization.id)),
   },
+  User: visibleUser,
+  Membership: or(ownMembership, can('member:read', (membership: { organizationId: string }) => Place.organization(membership.organizationId), 'Membership')),
+  CreateUserPayload: allow,
+  UserConnection: allow,
+  UserEdge: allow,
+  MembershipConnection: allow,
+  MembershipEdge: allow,
   ServiceAccount: or(isSelf, can('service_account:read', (account: { organizationId: string }) => Place.organization(account.organizationId), 'ServiceAccount')),
   ServiceAccountCredential: can(
     'service_account:read',

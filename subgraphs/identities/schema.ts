@@ -1,5 +1,8 @@
 import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
 import { CredentialResolver } from './modules/credential/credential.resolver.js';
+import { MembershipResolver, OrganizationMembersResolver } from './modules/membership/membership.resolver.js';
+import { resolveUserReference } from './modules/user/user.reference.js';
+import { UserResolver } from './modules/user/user.resolver.js';
 import { resolveOrganizationReference } from './modules/organization/organization.reference.js';
 import { resolveServiceAccountReference } from './modules/service-account/service-account.reference.js';
 import { OrganizationServiceAccountsResolver, ServiceAccountResolver } from './modules/service-account/service-account.resolver.js';
@@ -7,10 +10,11 @@ import { identityRules } from './rules.js';
 
 export function buildIdentitiesSchema(): Promise<SubgraphSchema> {
   return buildSubgraph({
-    resolvers: [ServiceAccountResolver, OrganizationServiceAccountsResolver, CredentialResolver],
+    resolvers: [ServiceAccountResolver, OrganizationServiceAccountsResolver, CredentialResolver, UserResolver, MembershipResolver, OrganizationMembersResolver],
     references: {
       Organization: { __resolveReference: resolveOrganizationReference },
       ServiceAccount: { __resolveReference: resolveServiceAccountReference },
+      User: { __resolveReference: resolveUserReference },
     },
     rules: identityRules,
   });

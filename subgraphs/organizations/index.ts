@@ -1,8 +1,8 @@
 import type { CommonConfig } from '../../lib/config.js';
 import type { Database } from '../common/db/orm.js';
+import { AccessClient } from '../common/access-client.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openOrganizationsDatabase } from './database.js';
-import { Ownership } from './modules/organization/ownership.js';
 import { buildOrganizationsSchema } from './schema.js';
 
 export interface OrganizationsOptions {
@@ -23,7 +23,7 @@ export async function startOrganizations(options: OrganizationsOptions): Promise
     config: options.config,
     port: options.port,
     host: options.host,
-    services: { ownership: new Ownership(options.accessUrl, options.config.internalSecret) },
+    services: { access: new AccessClient(options.accessUrl, options.config.internalSecret) },
   });
   return {
     ...running,

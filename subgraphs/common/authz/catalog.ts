@@ -24,9 +24,9 @@ export const PERMISSIONS = {
   'tenant:create': { description: 'Create tenants', on: ['Organization'], scopes: ORG },
   'tenant:update': { description: 'Rename or relabel tenants', on: ['Organization', 'Tenant'], scopes: ORG_TENANT },
   'tenant:delete': { description: 'Delete tenants', on: ['Organization', 'Tenant'], scopes: ORG },
-  'member:read': { description: 'See members and invitations', on: ['Organization', 'Tenant'], scopes: ORG_TENANT },
+  'member:read': { description: 'See members and invitations', on: ['Organization', 'Tenant', 'Membership'], scopes: ORG_TENANT },
   'member:invite': { description: 'Invite people', on: ['Organization', 'Tenant'], scopes: ORG_TENANT },
-  'member:manage': { description: 'Add, disable and remove members', on: ['Organization'], scopes: ORG },
+  'member:manage': { description: 'Add, disable and remove members', on: ['Organization', 'Membership'], scopes: ORG },
   'service_account:read': { description: 'See service accounts and their credentials (never secrets)', on: ['Organization', 'ServiceAccount', 'ServiceAccountCredential'], scopes: ORG },
   'service_account:manage': { description: 'Create, change and delete service accounts and credentials', on: ['Organization', 'ServiceAccount', 'ServiceAccountCredential'], scopes: ORG },
   'role:read': { description: 'See roles', on: ['Organization'], scopes: ORG_TENANT },
@@ -36,8 +36,8 @@ export const PERMISSIONS = {
   'sso:read': { description: 'See the SSO connection', on: ['Organization'], scopes: ORG },
   'sso:manage': { description: 'Enable, change and disable SSO', on: ['Organization'], scopes: ORG },
   'audit:read': { description: 'Read the audit log', on: ['Organization'], scopes: ORG },
-  'user:read': { description: 'List every user of the installation', on: [], scopes: ['PLATFORM'] },
-  'user:manage': { description: 'Create and delete users', on: [], scopes: ['PLATFORM'] },
+  'user:read': { description: 'See every user of the installation', on: ['User'], scopes: ['PLATFORM'] },
+  'user:manage': { description: 'Create and delete users', on: ['User'], scopes: ['PLATFORM'] },
 } as const satisfies Record<string, PermissionSpec>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -80,6 +80,12 @@ const OWNER: Permission[] = [...ADMIN, 'organization:delete'];
 
 export const BUILTIN_ROLES = {
   platform_admin: { name: 'Platform admin', description: 'Everything, everywhere', scope: 'PLATFORM', permissions: ALL_PERMISSIONS },
+  user_admin: {
+    name: 'User admin',
+    description: 'Create, list and delete users, and grant the platform roles whose permissions it holds',
+    scope: 'PLATFORM',
+    permissions: ['user:read', 'user:manage', 'role:read', 'role_assignment:read', 'role_assignment:manage'],
+  },
   org_owner: { name: 'Owner', description: 'Everything in the organization and below, deletion included', scope: 'ORGANIZATION', permissions: OWNER },
   org_admin: { name: 'Admin', description: 'Manage the organization and below, but not delete it', scope: 'ORGANIZATION', permissions: ADMIN },
   org_member: { name: 'Member', description: 'See the organization, its tenants, members and service accounts', scope: 'ORGANIZATION', permissions: MEMBER },

@@ -115,7 +115,7 @@ describe('what the caller may name', () => {
 
   it('principals: itself, those it may read, and those of the organization a place is in (or above it)', async () => {
     const authz = decide();
-    expect((await authz.visiblePrincipal(ids.caller))?.organizationId).toBe(ids.child);
+    expect((await authz.visiblePrincipal(ids.caller))?.organizationIds).toEqual([ids.child]);
     expect(await authz.visiblePrincipal(ids.stranger)).toBeNull();
     expect(await authz.visiblePrincipal(ids.stranger, ids.child)).toBeNull();
     expect(await authz.visiblePrincipal(newId())).toBeNull();

@@ -207,10 +207,11 @@ export class DecisionPoint {
 
   /**
    * A principal named by an argument, or null when it does not exist or is out of the caller's
-   * reach (the two are indistinguishable). Callers reach themselves, the service accounts of
-   * organizations where they hold service_account:read, and, when the principal is named for
-   * a place in an organization, the principals of that organization and of its ancestors:
-   * whoever manages roles on a tenant can grant them to its organization's principals.
+   * reach (the two are indistinguishable). Callers reach themselves; the service accounts of
+   * organizations where they hold service_account:read; users, with user:read on the platform
+   * or organization:read on an organization they are members of; and, when the principal is
+   * named for a place in an organization, the principals of that organization and of its
+   * ancestors: whoever manages roles on a tenant can grant them to its organization's people.
    */
   async visiblePrincipal(principalId: string, inOrganization: string | null = null): Promise<PrincipalRecord | null> {
     const principal = await this.principals.load(principalId);
@@ -218,9 +219,20 @@ export class DecisionPoint {
     if (principal.id === this.caller?.id) return principal;
     if (inOrganization) {
       const lineage = [...((await this.paths.load(inOrganization)) ?? []), inOrganization];
-      if (lineage.includes(principal.organizationId)) return principal;
+      if (principal.organizationIds.some((id) => lineage.includes(id))) return principal;
     }
-    return (await this.can('service_account:read', Place.organization(principal.organizationId))) ? principal : null;
+    if (principal.type === 'user') {
+      if (await this.can('user:read', Place.platform)) return principal;
+      const readable = await Promise.all(principal.organizationIds.map((id) => this.can('organization:read', Place.organization(id))));
+      return readable.includes(true) ? principal : null;
+    }
+    return (await this.can('service_account:read', Place.organization(principal.organizationIds[0]!))) ? principal : null;
+  }
+
+  /** Whether a principal's organization roles would count at an organization: it belongs there or above, actively. */
+  async activeIn(principal: PrincipalRecord, organizationId: string): Promise<boolean> {
+    const lineage = [...((await this.paths.load(organizationId)) ?? []), organizationId];
+    return principal.activeOrganizationIds.some((id) => lineage.includes(id));
   }
 
   /**

@@ -30,7 +30,9 @@ export interface CallerRecord {
 /**
  * The caller's existence and assignments in one statement: a deleted principal's token is
  * refused on the next request, and its assignments (which nothing deletes across schemas)
- * never count.
+ * never count. A user's organization and tenant assignments count only while the user is an
+ * ACTIVE member of that organization or of one above it, so disabling or removing a
+ * membership ends them on the next request too.
  */
 export async function readCaller(em: EntityManager, caller: Caller): Promise<CallerRecord> {
   const rows = await sql<AssignmentRow & { present: boolean }>(
@@ -38,11 +40,16 @@ export async function readCaller(em: EntityManager, caller: Caller): Promise<Cal
     `select p.present, ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id, r.permissions as custom_permissions
        from (select case ?::text
                       when 'service_account' then exists (select 1 from identities.service_account s where s.id = ?::uuid)
+                      when 'user' then exists (select 1 from identities.user_account u where u.id = ?::uuid)
                       else false
                     end as present) p
        left join access.role_assignment ra on p.present and ra.principal_id = ?::uuid
+             and (ra.principal_type <> 'user' or ra.scope = 'PLATFORM' or exists (
+                   select 1 from organizations.organization o
+                     join identities.membership m on m.organization_id = o.id or m.organization_id = any(o.path)
+                    where o.id = ra.organization_id and m.user_id = ra.principal_id and m.status = 'ACTIVE'))
        left join access.role r on r.id = ra.role_id`,
-    [caller.type, caller.id, caller.id],
+    [caller.type, caller.id, caller.id, caller.id],
   );
   const exists = rows[0]?.present === true;
   return { exists, assignments: exists ? rows.filter((row) => row.id !== null) : [] };
@@ -63,18 +70,28 @@ export async function readTenantOwners(em: EntityManager, ids: readonly string[]
 export interface PrincipalRecord {
   id: string;
   type: PrincipalType;
-  /** The organization the principal belongs to (a service account's). */
-  organizationId: string;
+  /** Where the principal belongs: a service account's organization, the organizations a user is a member of. */
+  organizationIds: string[];
+  /** Of those, where its roles count: a user's ACTIVE memberships; a service account's organization. */
+  activeOrganizationIds: string[];
 }
 
 /** Users and service accounts by id; absent ids do not exist. */
 export async function readPrincipals(em: EntityManager, ids: readonly string[]): Promise<Map<string, PrincipalRecord>> {
-  const rows = await sql<{ id: string; organization_id: string }>(
+  const rows = await sql<{ id: string; type: PrincipalType; organization_ids: string[]; active_organization_ids: string[] }>(
     em,
-    `select id, organization_id from identities.service_account where id = any(?::uuid[])`,
-    [ids],
+    `select id, 'service_account' as type, array[organization_id] as organization_ids, array[organization_id] as active_organization_ids
+       from identities.service_account where id = any(?::uuid[])
+     union all
+     select u.id, 'user',
+            coalesce(array_agg(m.organization_id) filter (where m.id is not null), '{}'),
+            coalesce(array_agg(m.organization_id) filter (where m.status = 'ACTIVE'), '{}')
+       from identities.user_account u left join identities.membership m on m.user_id = u.id
+      where u.id = any(?::uuid[])
+      group by u.id`,
+    [ids, ids],
   );
-  return new Map(rows.map((r) => [r.id, { id: r.id, type: 'service_account', organizationId: r.organization_id }]));
+  return new Map(rows.map((r) => [r.id, { id: r.id, type: r.type, organizationIds: r.organization_ids, activeOrganizationIds: r.active_organization_ids }]));
 }
 
 /** Names of organizations and one tenant, for explanations in words ("Acme/EU/Berlin"). */
@@ -139,4 +156,14 @@ export async function readReachable(
     sql<{ n: number }>(em, `select count(*)::int as n from (${source}) s`, params),
   ]);
   return { rows, total: count!.n };
+}
+
+/** Who belongs where, for memberships another subgraph names by id; absent ids do not exist. */
+export async function readMemberships(em: EntityManager, ids: readonly string[]): Promise<Map<string, { userId: string; organizationId: string }>> {
+  const rows = await sql<{ id: string; user_id: string; organization_id: string }>(
+    em,
+    `select id, user_id, organization_id from identities.membership where id = any(?::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, { userId: r.user_id, organizationId: r.organization_id }]));
 }

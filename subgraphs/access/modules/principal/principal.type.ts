@@ -9,13 +9,23 @@ export class ServiceAccountRef {
   id!: string;
 }
 
-/** Who holds a role. Users join the union when the identities subgraph gains them. */
+/** Owned by the identities subgraph; access references it by key. */
+@ObjectType('User')
+@Directive('@key(fields: "id")')
+export class UserRef {
+  @Field(() => ID)
+  id!: string;
+}
+
+type PrincipalRef = (ServiceAccountRef | UserRef) & { __principalType: PrincipalType };
+
+/** Who holds a role, acts or calls: a person or a service account. */
 export const Principal = createUnionType({
   name: 'Principal',
-  types: () => [ServiceAccountRef] as const,
-  resolveType: () => 'ServiceAccount',
+  types: () => [UserRef, ServiceAccountRef] as const,
+  resolveType: (value) => ((value as PrincipalRef).__principalType === 'user' ? 'User' : 'ServiceAccount'),
 });
 
-export function principalRef(principal: { id: string; type: PrincipalType }): ServiceAccountRef {
-  return { id: principal.id };
+export function principalRef(principal: { id: string; type: PrincipalType }): PrincipalRef {
+  return { id: principal.id, __principalType: principal.type };
 }

@@ -1,5 +1,7 @@
+import DataLoader from 'dataloader';
 import { connectionLoader } from '../../../common/batching.js';
-import type { SubgraphContext } from '../../../common/context.js';
+import { readMemberships } from '../../../common/authz/directory.js';
+import { loader, type SubgraphContext } from '../../../common/context.js';
 import { BY_ID, type ConnectionArgs } from '../../../common/pagination.js';
 import { RoleAssignment } from './role-assignment.entity.js';
 
@@ -18,4 +20,21 @@ export function assignmentsOnTenants(ctx: SubgraphContext, args: ConnectionArgs)
     sql: `select ra.*, ra.tenant_id as partition_key from access.role_assignment ra where ra.tenant_id = any(?::uuid[])`,
     params: [keys],
   }));
+}
+
+/** Each membership's assignments: its user's, on its organization and that organization's tenants, oldest first; one statement per batch. */
+export function assignmentsOfMemberships(ctx: SubgraphContext) {
+  return loader(ctx, 'roleAssignment.byMembership', () =>
+    new DataLoader<string, RoleAssignment[]>(async (ids) => {
+      const memberships = await readMemberships(ctx.em, ids);
+      const pairs = [...memberships.values()];
+      const rows = pairs.length
+        ? await ctx.em.find(RoleAssignment, { $or: pairs.map((m) => ({ principalId: m.userId, organizationId: m.organizationId })) }, { orderBy: { id: 'asc' } })
+        : [];
+      return ids.map((id) => {
+        const membership = memberships.get(id);
+        return membership ? rows.filter((a) => a.principalId === membership.userId && a.organizationId === membership.organizationId) : [];
+      });
+    }),
+  );
 }

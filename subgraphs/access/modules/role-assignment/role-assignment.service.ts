@@ -12,6 +12,7 @@ import { BY_ID, keysetSql, pageRequest, toConnection, type Connection, type Conn
 import { resolveRole } from '../role/role.service.js';
 import { RoleAssignment } from './role-assignment.entity.js';
 import type { AssignRoleInput } from './role-assignment.input.js';
+import { assignmentsOfMemberships } from './role-assignment.loaders.js';
 
 export interface AssignmentTarget {
   principal: PrincipalRecord;
@@ -52,6 +53,9 @@ async function authorizedTarget(ctx: SubgraphContext, input: AssignRoleInput): P
 /** CONFLICT when held already; nobody grants a role with permissions they do not hold at that place. */
 export async function assignRole(ctx: SubgraphContext, input: AssignRoleInput): Promise<RoleAssignment> {
   const target = await authorizedTarget(ctx, input);
+  if (target.principal.type === 'user' && target.organizationId && !(await ctx.authz.activeIn(target.principal, target.organizationId))) {
+    throw badInput('principalId', 'A user holds roles in an organization only as an active member of it or of an organization above it: add the user first');
+  }
   await ctx.authz.assertGrantable(target.place, target.rolePermissions, target.roleKey);
   try {
     return await ctx.em.transactional(async (tx) => {
@@ -136,4 +140,11 @@ export async function listAssignments(
     sql<{ n: number }>(ctx.em, `select count(*)::int as n from access.role_assignment where ${where}`, params),
   ]);
   return toConnection(rows.map((r) => ctx.em.map(RoleAssignment, r)), page, count!.n, (a) => [a.id]);
+}
+
+/** A membership's assignments the caller may see: all of them for the member, otherwise where it holds role_assignment:read. */
+export async function membershipAssignments(ctx: SubgraphContext, membershipId: string): Promise<RoleAssignment[]> {
+  const assignments = await assignmentsOfMemberships(ctx).load(membershipId);
+  const readable = await Promise.all(assignments.map(async (a) => a.principalId === ctx.principal?.id || (await ctx.authz.can('role_assignment:read', Place.of(a)))));
+  return assignments.filter((_, i) => readable[i]);
 }

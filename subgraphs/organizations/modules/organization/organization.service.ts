@@ -7,11 +7,11 @@ import { sql } from '../../../common/db/orm.js';
 import { keysetSql, pageRequest, toConnection, type Connection } from '../../../common/pagination.js';
 import { conflict, notFound } from '../../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../common/ids.js';
-import { labelFromName, parseLabel, parseName, parseVat } from '../../../common/validation.js';
+import { containsPattern, labelFromName, parseLabel, parseName, parseVat } from '../../../common/validation.js';
 import { Organization } from './organization.entity.js';
 import type { CreateOrganizationInput, OrganizationsArgs, UpdateOrganizationInput } from './organization.input.js';
 import { ancestorsOf, organizationById, organizationKey, ORGANIZATION_ORDER, primeDecisions } from './organization.loaders.js';
-import { ownership } from './ownership.js';
+import { grantOwner } from './ownership.js';
 
 /**
  * Creating under a parent and moving a subtree both read ancestry paths and write paths
@@ -41,7 +41,7 @@ export async function createOrganization(ctx: SubgraphContext, input: CreateOrga
   const organization = await insertOrganization(ctx.em, ctx, input);
   if (!ownerId) return organization;
   try {
-    await ownership(ctx).grantOwner(ctx, organization.id, ownerId);
+    await grantOwner(ctx, organization.id, ownerId);
   } catch (error) {
     await undoCreateOrganization(ctx.em.fork(), ctx, organization.id);
     throw error;
@@ -216,7 +216,7 @@ export async function listOrganizations(ctx: SubgraphContext, args: Organization
   const page = pageRequest(args, ORGANIZATION_ORDER);
   const parentId = parseOptionalId(args.parentId, 'parentId');
   const roots = await ctx.authz.readableRoots();
-  const search = args.search?.trim() ? `%${args.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const search = containsPattern(args.search);
   const filter = `(?::uuid[] is null or o.id = any(?::uuid[]) or o.path && ?::uuid[])
               and (?::uuid is null or o.parent_id = ?::uuid)
               and (?::text is null or o.name ilike ? or o.label ilike ?)`;

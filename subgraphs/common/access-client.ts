@@ -1,0 +1,60 @@
+import { apiError, conflict, loggedInternalError } from '../../lib/errors.js';
+import { logError } from '../../lib/http.js';
+import type { SubgraphContext } from './context.js';
+import { callInternal, FORGET_PRINCIPAL_PATH } from './internal-routes.js';
+import { callSubgraph, type SubgraphError } from './internal-client.js';
+
+const ASSIGN_ROLE = `mutation($input: AssignRoleInput!) { assignRole(input: $input) { id } }`;
+
+export interface RoleGrant {
+  principalId: string;
+  roleKey: string;
+  organizationId?: string | null;
+  tenantId?: string | null;
+}
+
+/**
+ * What other subgraphs ask of access. Role assignments are access's to write, so a change
+ * here that comes with one (an owner, a member's role, a user's platform roles) is two steps;
+ * the caller undoes its own step when the second one is refused.
+ */
+export class AccessClient {
+  constructor(
+    private readonly accessUrl: string,
+    private readonly internalSecret: string,
+  ) {}
+
+  /** assignRole on the caller's behalf (its token, so its permissions): the error access answered, or null. */
+  async assignRole(ctx: SubgraphContext, grant: RoleGrant): Promise<SubgraphError | null> {
+    const result = await callSubgraph(this.accessUrl, this.internalSecret, ctx, ASSIGN_ROLE, { input: grant });
+    return result.errors?.[0] ?? null;
+  }
+
+  /**
+   * Removes a principal's assignments: everywhere (a deleted user), or on one organization and
+   * its tenants (a removed member; CONFLICT when that would leave the organization ownerless).
+   */
+  async forgetPrincipal(ctx: SubgraphContext, principalId: string, organizationId: string | null = null): Promise<number> {
+    const answer = await callInternal(this.accessUrl, this.internalSecret, FORGET_PRINCIPAL_PATH, { principalId, organizationId }, ctx.requestId);
+    if (answer.status === 409) throw conflict('An organization keeps at least one org_owner; assign another owner first', { reason: 'LAST_OWNER' });
+    if (answer.status !== 200) {
+      logError(`access refused to forget principal ${principalId}: HTTP ${answer.status}`);
+      throw loggedInternalError();
+    }
+    return Number(answer.body.removed ?? 0);
+  }
+}
+
+/** An assignRole error from access, as the operation that asked for it reports it. */
+export function assignmentRefused(error: SubgraphError, what: string) {
+  const code = error.extensions?.code;
+  if (code === 'FORBIDDEN') return apiError('FORBIDDEN', `You cannot ${what}: ${error.message}`);
+  if (code === 'CONFLICT' || code === 'BAD_USER_INPUT' || code === 'NOT_FOUND') return apiError(code, error.message, error.extensions?.field ? { field: error.extensions.field } : {});
+  return apiError('INTERNAL_SERVER_ERROR', error.message);
+}
+
+export function accessClient(ctx: SubgraphContext): AccessClient {
+  const client = ctx.services.access;
+  if (!(client instanceof AccessClient)) throw new Error('subgraph started without an access URL');
+  return client;
+}

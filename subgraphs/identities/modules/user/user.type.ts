@@ -1,0 +1,12 @@
+import { Field, ObjectType } from 'type-graphql';
+import { connectionType } from '../../../common/pagination.js';
+import { User } from './user.entity.js';
+
+/* User itself is its entity class: every column it shows is public. */
+export const UserConnection = connectionType(User, 'User');
+
+@ObjectType('CreateUserPayload', { description: 'The new user; with an API key pair (shown this once) unless the user was notified by mail' })
+export class CreateUserPayload {
+  @Field(() => User)
+  user!: User;
+}
