@@ -7,11 +7,15 @@ import { notFound, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../common/ids.js';
 import { byIdLoader } from '../common/loaders.js';
 import { CustomRole } from './modules/role/role.entity.js';
+import { placeOfRole } from './modules/role/role.service.js';
 
 const organizationArg = (_parent: unknown, args: { organizationId: unknown }) => Place.organization(parseId(args.organizationId, 'organizationId'));
+/** An organization named by the arguments, or the platform when none is. */
+const organizationOrPlatform = (_parent: unknown, args: { organizationId?: unknown }) =>
+  args.organizationId == null ? Place.platform : Place.organization(parseId(args.organizationId, 'organizationId'));
 const roleArg = async (_parent: unknown, args: { id: unknown }, ctx: SubgraphContext) => {
   const role = await byIdLoader(ctx, CustomRole).load(parseId(args.id, 'id'));
-  return role ? Place.organization(role.organizationId) : null;
+  return role ? placeOfRole(role) : null;
 };
 const self = (organization: { id: string }) => Place.organization(organization.id);
 
@@ -35,7 +39,7 @@ export const accessRules: IRules = {
     auditEvents: can('audit:read', organizationArg),
   },
   Mutation: {
-    createRole: can('role:manage', organizationArg),
+    createRole: can('role:manage', organizationOrPlatform),
     updateRole: can('role:manage', roleArg, 'Role'),
     deleteRole: can('role:manage', roleArg, 'Role'),
     // Their place is inside the input; the service asks the decision point (role-assignment.service.ts).

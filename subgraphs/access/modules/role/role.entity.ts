@@ -1,11 +1,13 @@
 import { ArrayType, Entity, Property } from '@mikro-orm/core';
+import type { Scope } from '../../../common/authz/catalog.js';
 import { BaseEntity } from '../../../common/db/base-entity.js';
 
-/** A role an organization defines for itself and everything below it. */
+/** A role an organization defines for itself and everything below it, or (no organization) one for the whole platform. */
 @Entity({ schema: 'access', tableName: 'role' })
 export class CustomRole extends BaseEntity<'description'> {
-  @Property({ type: 'uuid' })
-  organizationId!: string;
+  /** Null for PLATFORM roles, which platform administrators define. */
+  @Property({ type: 'uuid', nullable: true })
+  organizationId!: string | null;
 
   @Property({ type: 'string', length: 64 })
   key!: string;
@@ -17,7 +19,7 @@ export class CustomRole extends BaseEntity<'description'> {
   description: string | null = null;
 
   @Property({ type: 'string', length: 16 })
-  scope!: 'ORGANIZATION' | 'TENANT';
+  scope!: Scope;
 
   @Property({ type: ArrayType, columnType: 'text[]' })
   permissions!: string[];

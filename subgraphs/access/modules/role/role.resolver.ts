@@ -18,9 +18,11 @@ export class RoleResolver {
     return service.listRoles(ctx, organizationId, scope);
   }
 
-  @Mutation(() => Role, { description: 'A custom role for the organization and everything below it; only with permissions the caller holds' })
+  @Mutation(() => Role, {
+    description: 'A custom role for the organization and everything below it, or without organizationId a PLATFORM role; only with permissions the caller holds',
+  })
   async createRole(
-    @Arg('organizationId', () => ID) organizationId: string,
+    @Arg('organizationId', () => ID, { nullable: true }) organizationId: string | null,
     @Arg('input', () => CreateRoleInput) input: CreateRoleInput,
     @Ctx() ctx: SubgraphContext,
   ): Promise<Role> {

@@ -27,15 +27,28 @@ async function customRolesAt(em: EntityManager, authz: DecisionPoint, organizati
   const chain = [...path, organizationId];
   const rows = await em.find(CustomRole, { organizationId: { $in: chain } }, { orderBy: { key: 'asc' } });
   const nearest = new Map<string, CustomRole>();
-  for (const role of rows.sort((a, b) => chain.indexOf(a.organizationId) - chain.indexOf(b.organizationId))) nearest.set(role.key, role);
+  for (const role of rows.sort((a, b) => chain.indexOf(a.organizationId!) - chain.indexOf(b.organizationId!))) nearest.set(role.key, role);
   return [...nearest.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** Roles assignable in an organization (built-in ones and custom ones defined there or above); built-in roles only without one. */
+/** Custom roles of the whole platform (PLATFORM scope, defined by no organization). */
+function platformRoles(em: EntityManager): Promise<CustomRole[]> {
+  return em.find(CustomRole, { organizationId: null }, { orderBy: { key: 'asc' } });
+}
+
+/** Where a custom role is defined: its organization, or the platform. */
+export function placeOfRole(role: CustomRole): Place {
+  return role.organizationId ? Place.organization(role.organizationId) : Place.platform;
+}
+
+/**
+ * Roles assignable in an organization (built-in ones and custom ones defined there or above),
+ * or, without one, on the platform (built-in roles and the platform's custom roles).
+ */
 export async function listRoles(ctx: SubgraphContext, organizationIdArg: string | null, scope: Scope | null): Promise<Role[]> {
   const organizationId = parseOptionalId(organizationIdArg, 'organizationId');
   if (organizationId) await ctx.authz.resolvePlace(organizationId, null);
-  const custom = organizationId ? (await customRolesAt(ctx.em, ctx.authz, organizationId)).map(customRole) : [];
+  const custom = (organizationId ? await customRolesAt(ctx.em, ctx.authz, organizationId) : await platformRoles(ctx.em)).map(customRole);
   return [...builtinRoles(), ...custom].filter((r) => (!scope || r.scope === scope) && (!organizationId || r.scope !== 'PLATFORM'));
 }
 
@@ -43,8 +56,7 @@ export async function resolveRole(em: EntityManager, authz: DecisionPoint, key: 
   if (typeof key !== 'string') return null;
   const builtin = builtinRole(key);
   if (builtin) return { key, scope: builtin.scope, permissions: builtin.permissions, customRoleId: null };
-  if (!organizationId) return null;
-  const custom = (await customRolesAt(em, authz, organizationId)).find((r) => r.key === key);
+  const custom = (organizationId ? await customRolesAt(em, authz, organizationId) : await platformRoles(em)).find((r) => r.key === key);
   return custom ? { key, scope: custom.scope, permissions: custom.permissions as Permission[], customRoleId: custom.id } : null;
 }
 
@@ -60,18 +72,21 @@ function parsePermissions(values: unknown, scope: Scope): Permission[] {
   return permissions as Permission[];
 }
 
-export async function createRole(em: EntityManager, authz: DecisionPoint, actor: Actor, organizationId: string, input: CreateRoleInput): Promise<CustomRole> {
-  const orgId = parseId(organizationId, 'organizationId');
+/** A custom role for an organization and everything below it, or (no organization) a PLATFORM role. */
+export async function createRole(em: EntityManager, authz: DecisionPoint, actor: Actor, organizationId: string | null, input: CreateRoleInput): Promise<CustomRole> {
+  const orgId = parseOptionalId(organizationId, 'organizationId');
   if (typeof input.key !== 'string' || !/^[a-z][a-z0-9_]{1,63}$/.test(input.key)) {
     throw badInput('key', 'key must be 2-64 characters of a-z, 0-9 and _, starting with a letter');
   }
   if (builtinRole(input.key)) throw conflict(`${input.key} is a built-in role`, { field: 'key' });
   const scope = input.scope;
-  if (scope !== 'ORGANIZATION' && scope !== 'TENANT') throw badInput('scope', 'Custom roles apply at ORGANIZATION or TENANT scope');
+  if (orgId && scope !== 'ORGANIZATION' && scope !== 'TENANT') throw badInput('scope', "An organization's roles apply at ORGANIZATION or TENANT scope; PLATFORM roles are defined without an organizationId");
+  if (!orgId && scope !== 'PLATFORM') throw badInput('scope', 'Without an organizationId a role is a PLATFORM role');
   const name = parseName(input.name);
   const description = parseOptionalText(input.description, 'description', 1000);
   const permissions = parsePermissions(input.permissions, scope);
-  await authz.assertGrantable(Place.organization(orgId), permissions, `a role "${input.key}"`);
+  const place = orgId ? Place.organization(orgId) : Place.platform;
+  await authz.assertGrantable(place, permissions, `a role "${input.key}"`);
   try {
     return await em.transactional(async (tx) => {
       const role = tx.create(CustomRole, { organizationId: orgId, key: input.key, name, description, scope, permissions });
@@ -80,7 +95,7 @@ export async function createRole(em: EntityManager, authz: DecisionPoint, actor:
       return role;
     });
   } catch (error) {
-    if (uniqueViolation(error)) throw conflict(`This organization already defines a role "${input.key}"`, { field: 'key' });
+    if (uniqueViolation(error)) throw conflict(`${orgId ? 'This organization' : 'The platform'} already defines a role "${input.key}"`, { field: 'key' });
     throw error;
   }
 }
@@ -95,7 +110,7 @@ export async function updateRole(em: EntityManager, authz: DecisionPoint, actor:
     if (input.description !== undefined) changes.description = parseOptionalText(input.description, 'description', 1000);
     if (input.permissions != null) {
       changes.permissions = parsePermissions(input.permissions, role.scope);
-      await authz.assertGrantable(Place.organization(role.organizationId), changes.permissions as Permission[], `role "${role.key}"`);
+      await authz.assertGrantable(placeOfRole(role), changes.permissions as Permission[], `role "${role.key}"`);
     }
     tx.assign(role, changes);
     await tx.flush();
@@ -112,7 +127,7 @@ export async function deleteRole(em: EntityManager, authz: DecisionPoint, actor:
   const target = input.reassignTo ? await resolveRole(em, authz, input.reassignTo, role.organizationId) : null;
   if (input.reassignTo && (!target || target.customRoleId === role.id)) throw badInput('reassignTo', `No other role "${input.reassignTo}" here`);
   if (target && target.scope !== role.scope) throw badInput('reassignTo', `${input.reassignTo} is not a ${role.scope.toLowerCase()} role`);
-  if (target) await authz.assertGrantable(Place.organization(role.organizationId), target.permissions, target.key);
+  if (target) await authz.assertGrantable(placeOfRole(role), target.permissions, target.key);
   return em.transactional(async (tx) => {
     const [usage] = await sql<{ n: number }>(tx, `select count(*)::int as n from access.role_assignment where role_id = ?`, [roleId]);
     const inUse = usage!.n;

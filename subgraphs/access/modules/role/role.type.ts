@@ -28,7 +28,7 @@ export class Role {
   @Field(() => [String], { description: 'resource:action permissions from the catalog' })
   permissions!: string[];
 
-  @Field(() => OrganizationRef, { nullable: true, description: 'The organization that defined a custom role; null for built-in roles' })
+  @Field(() => OrganizationRef, { nullable: true, description: 'The organization that defined a custom role; null for built-in and PLATFORM roles' })
   organization!: OrganizationRef | null;
 }
 
@@ -51,6 +51,6 @@ export function customRole(role: CustomRole): Role {
     scope: role.scope,
     builtIn: false,
     permissions: role.permissions,
-    organization: { id: role.organizationId },
+    organization: role.organizationId ? { id: role.organizationId } : null,
   };
 }
