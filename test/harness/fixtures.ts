@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { test as base } from 'vitest';
 import { startGateway, type GatewayOptions } from '../../gateway/server.js';
 import { audienceFor } from '../../lib/config.js';
-import { startTestStack, unique, type Organization, type Principal, type TestStackOptions } from './stack.js';
+import { startTestStack, unique, type Organization, type Person, type Principal, type TestStackOptions } from './stack.js';
 
 export interface Tree {
   /** A fresh root organization, */
@@ -83,7 +83,9 @@ export const test = base
    */
   .extend('principal', ({ stack }) => (organizationId: string, roleKey: string | null, roleOrganizationId?: string): Promise<Principal> =>
     stack.principal(organizationId, roleKey, roleOrganizationId),
-  );
+  )
+  /** Makes a user with a unique email (and the platform roles named), created by the bootstrap admin. */
+  .extend('user', ({ stack }) => (roleKeys: string[] = []): Promise<Person> => stack.user(roleKeys));
 
 /** The same `test`, for files that read better with `it`. */
 export const it = test;

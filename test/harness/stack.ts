@@ -70,6 +70,11 @@ export interface Principal {
   clientSecret: string;
 }
 
+export interface Person {
+  id: string;
+  email: string;
+}
+
 /** Whether a JWT's `exp` is less than `seconds` away (read, not verified: it is our own token). */
 function expiresWithin(token: string, seconds: number): boolean {
   const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp?: number };
@@ -146,6 +151,14 @@ export class TestStack {
     const clientId = credential.createServiceAccountCredential.credential.clientId as string;
     const clientSecret = credential.createServiceAccountCredential.clientSecret as string;
     return { id, clientId, clientSecret, client: new Client(this.url, await this.clientCredentialsToken(clientId, clientSecret)) };
+  }
+
+  /** A user with a unique email, holding the platform roles named. */
+  async user(roleKeys: string[] = []): Promise<Person> {
+    const admin = await this.admin();
+    const email = `${unique('user').replace(' ', '.')}@example.com`;
+    const created = await admin.ok(`mutation($input: CreateUserInput!) { createUser(input: $input) { user { id email } } }`, { input: { email, roleKeys } });
+    return created.createUser.user as Person;
   }
 
   stop(): Promise<void> {
