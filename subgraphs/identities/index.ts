@@ -18,7 +18,12 @@ export interface IdentitiesOptions {
   tokenTtlSeconds: number;
   /** The access subgraph: where users' and members' role assignments are made and removed. */
   accessUrl: string;
+  /** How long a sign-in's refresh token may wait to be used (each use starts a new one). */
+  refreshTokenTtlSeconds?: number;
 }
+
+/** A month: a person who comes back within it stays signed in. */
+export const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
 export async function startIdentities(options: IdentitiesOptions): Promise<RunningSubgraph> {
   const { config } = options;
@@ -34,7 +39,11 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
     port: options.port,
     host: options.host,
     routes: oauthRoutes({ db: database, keys, tokens, issuer: config.issuer }),
-    services: { access: new AccessClient(options.accessUrl, config.internalSecret) },
+    services: {
+      access: new AccessClient(options.accessUrl, config.internalSecret),
+      tokens,
+      sessions: { refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS },
+    },
     verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
   });
   return {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { commonConfigFromEnv, DEFAULT_PORTS, env, envInt } from '../../lib/config.js';
 import { runUntilSignal } from '../../lib/main.js';
-import { startIdentities } from './index.js';
+import { DEFAULT_REFRESH_TOKEN_TTL_SECONDS, startIdentities } from './index.js';
 
 runUntilSignal('identities', () =>
   startIdentities({
@@ -10,5 +10,6 @@ runUntilSignal('identities', () =>
     host: env('HOST', '0.0.0.0'),
     tokenTtlSeconds: envInt('ACCESS_TOKEN_TTL', 900),
     accessUrl: env('ACCESS_URL', `http://127.0.0.1:${DEFAULT_PORTS.access}`),
+    refreshTokenTtlSeconds: envInt('REFRESH_TOKEN_TTL', DEFAULT_REFRESH_TOKEN_TTL_SECONDS),
   }),
 );

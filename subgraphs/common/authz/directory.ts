@@ -32,7 +32,8 @@ export interface CallerRecord {
  * refused on the next request, and its assignments (which nothing deletes across schemas)
  * never count. A user's organization and tenant assignments count only while the user is an
  * ACTIVE member of that organization or of one above it, so disabling or removing a
- * membership ends them on the next request too.
+ * membership ends them on the next request too. A token of a user's sign-in (`sid`) is good
+ * only while that session is: signing out, or a replayed refresh token, ends it at once.
  */
 export async function readCaller(em: EntityManager, caller: Caller): Promise<CallerRecord> {
   const rows = await sql<AssignmentRow & { present: boolean }>(
@@ -42,14 +43,17 @@ export async function readCaller(em: EntityManager, caller: Caller): Promise<Cal
                       when 'service_account' then exists (select 1 from identities.service_account s where s.id = ?::uuid)
                       when 'user' then exists (select 1 from identities.user_account u where u.id = ?::uuid)
                       else false
-                    end as present) p
+                    end
+                    and (?::uuid is null or exists (
+                      select 1 from identities.session s where s.id = ?::uuid and s.user_id = ?::uuid and s.revoked_at is null
+                    )) as present) p
        left join access.role_assignment ra on p.present and ra.principal_id = ?::uuid
              and (ra.principal_type <> 'user' or ra.scope = 'PLATFORM' or exists (
                    select 1 from organizations.organization o
                      join identities.membership m on m.organization_id = o.id or m.organization_id = any(o.path)
                     where o.id = ra.organization_id and m.user_id = ra.principal_id and m.status = 'ACTIVE'))
        left join access.role r on r.id = ra.role_id`,
-    [caller.type, caller.id, caller.id, caller.id],
+    [caller.type, caller.id, caller.id, caller.sessionId, caller.sessionId, caller.id, caller.id],
   );
   const exists = rows[0]?.present === true;
   return { exists, assignments: exists ? rows.filter((row) => row.id !== null) : [] };

@@ -8,6 +8,8 @@ export interface AccessTokenRequest {
   principalType: PrincipalType;
   clientId?: string;
   organizationId?: string | null;
+  /** A user's sign-in: `sid`, checked against the session on every request. */
+  sessionId?: string;
 }
 
 export interface IssuedToken {
@@ -34,6 +36,7 @@ export class TokenIssuer {
     const claims: Record<string, unknown> = { principal_type: request.principalType };
     if (request.clientId) claims.client_id = request.clientId;
     if (request.organizationId) claims.org_id = request.organizationId;
+    if (request.sessionId) claims.sid = request.sessionId;
     const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', typ: ACCESS_TOKEN_TYPE, kid })
       .setIssuer(this.options.issuer)
