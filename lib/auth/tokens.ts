@@ -9,7 +9,11 @@ export interface Caller {
   /** Present on tokens exchanged for a single organization. */
   organizationId: string | null;
   tokenId: string;
+  /** The API key the token was exchanged for (`akid`): the token is good only while that key is. */
+  apiKeyId: string | null;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Algorithms accepted for access tokens: pinned, never taken from the token header. */
 export const ACCESS_TOKEN_ALGORITHMS = ['ES256'];
@@ -44,11 +48,15 @@ export class TokenVerifier {
       const type = payload.principal_type;
       if (type !== 'user' && type !== 'service_account') throw invalidToken('Invalid access token');
       const org = payload.org_id;
+      const akid = payload.akid;
+      // Checked in SQL against the key on every request, so it must be a uuid, not just a string.
+      if (akid !== undefined && (typeof akid !== 'string' || !UUID.test(akid))) throw invalidToken('Invalid access token');
       return {
         id: payload.sub as string,
         type,
         organizationId: typeof org === 'string' ? org : null,
         tokenId: payload.jti as string,
+        apiKeyId: typeof akid === 'string' ? akid : null,
       };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) {

@@ -1,5 +1,7 @@
 import { openDatabase, type Database } from '../common/db/orm.js';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.js';
+import { Migration20261124120000_api_keys } from './migrations/Migration20261124120000_api_keys.js';
+import { ApiKey } from './modules/api-key/api-key.entity.js';
 import { ServiceAccountCredential } from './modules/credential/credential.entity.js';
 import { SigningKey } from './modules/oauth/signing-key.entity.js';
 import { ServiceAccount } from './modules/service-account/service-account.entity.js';
@@ -12,7 +14,10 @@ export function openIdentitiesDatabase(databaseUrl: string, poolMax: number, sha
     poolMax,
     shareConnectionOf,
     schema: SCHEMA,
-    entities: [ServiceAccount, ServiceAccountCredential, SigningKey],
-    migrations: [{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial }],
+    entities: [ServiceAccount, ServiceAccountCredential, SigningKey, ApiKey],
+    migrations: [
+      { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
+      { name: 'Migration20261124120000_api_keys', class: Migration20261124120000_api_keys },
+    ],
   });
 }

@@ -1,11 +1,13 @@
 import type { CommonConfig } from '../../lib/config.js';
 import type { Database } from '../common/db/orm.js';
+import type { Route } from '../../lib/http.js';
 import { TokenVerifier } from '../../lib/auth/tokens.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openIdentitiesDatabase } from './database.js';
 import { TokenIssuer } from './modules/oauth/issuer.js';
 import { KeyStore } from './modules/oauth/keys.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
+import { apiKeyRoutes } from './modules/api-key/api-key.routes.js';
 import { buildIdentitiesSchema } from './schema.js';
 
 export interface IdentitiesOptions {
@@ -16,6 +18,14 @@ export interface IdentitiesOptions {
   /** Lifetime of access tokens, in seconds. */
   tokenTtlSeconds: number;
 }
+
+/** The first route that handles the request. */
+const anyOf =
+  (...routes: Route[]): Route =>
+  async (req, res, url) => {
+    for (const route of routes) if (await route(req, res, url)) return true;
+    return false;
+  };
 
 export async function startIdentities(options: IdentitiesOptions): Promise<RunningSubgraph> {
   const { config } = options;
@@ -30,7 +40,7 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
     config,
     port: options.port,
     host: options.host,
-    routes: oauthRoutes({ db: database, keys, tokens, issuer: config.issuer }),
+    routes: anyOf(oauthRoutes({ db: database, keys, tokens, issuer: config.issuer }), apiKeyRoutes({ db: database, tokens, internalSecret: config.internalSecret })),
     verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
   });
   return {

@@ -1,4 +1,5 @@
 import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
+import { ApiKeyResolver, ServiceAccountApiKeysResolver } from './modules/api-key/api-key.resolver.js';
 import { CredentialResolver } from './modules/credential/credential.resolver.js';
 import { resolveOrganizationReference } from './modules/organization/organization.reference.js';
 import { resolveServiceAccountReference } from './modules/service-account/service-account.reference.js';
@@ -7,7 +8,7 @@ import { identityRules } from './rules.js';
 
 export function buildIdentitiesSchema(): Promise<SubgraphSchema> {
   return buildSubgraph({
-    resolvers: [ServiceAccountResolver, OrganizationServiceAccountsResolver, CredentialResolver],
+    resolvers: [ServiceAccountResolver, OrganizationServiceAccountsResolver, CredentialResolver, ApiKeyResolver, ServiceAccountApiKeysResolver],
     references: {
       Organization: { __resolveReference: resolveOrganizationReference },
       ServiceAccount: { __resolveReference: resolveServiceAccountReference },

@@ -24,28 +24,36 @@ export interface AssignmentRow {
 export interface CallerRecord {
   /** False once the principal behind a still-unexpired token has been deleted. */
   exists: boolean;
+  /** False when the token was exchanged for an API key that has since been revoked or has expired (true without one). */
+  apiKeyValid: boolean;
   assignments: AssignmentRow[];
 }
 
 /**
  * The caller's existence and assignments in one statement: a deleted principal's token is
  * refused on the next request, and its assignments (which nothing deletes across schemas)
- * never count.
+ * never count. A token exchanged for an API key (`akid`) is good only while that key of that
+ * principal is neither revoked nor expired, whatever the gateway has cached.
  */
 export async function readCaller(em: EntityManager, caller: Caller): Promise<CallerRecord> {
-  const rows = await sql<AssignmentRow & { present: boolean }>(
+  const rows = await sql<AssignmentRow & { present: boolean; key_valid: boolean }>(
     em,
-    `select p.present, ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id, r.permissions as custom_permissions
+    `select p.present, p.key_valid, ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id, r.permissions as custom_permissions
        from (select case ?::text
                       when 'service_account' then exists (select 1 from identities.service_account s where s.id = ?::uuid)
                       else false
-                    end as present) p
-       left join access.role_assignment ra on p.present and ra.principal_id = ?::uuid
+                    end as present,
+                    ?::uuid is null or exists (
+                      select 1 from identities.api_key k
+                       where k.id = ?::uuid and k.principal_id = ?::uuid and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())
+                    ) as key_valid) p
+       left join access.role_assignment ra on p.present and p.key_valid and ra.principal_id = ?::uuid
        left join access.role r on r.id = ra.role_id`,
-    [caller.type, caller.id, caller.id],
+    [caller.type, caller.id, caller.apiKeyId, caller.apiKeyId, caller.id, caller.id],
   );
   const exists = rows[0]?.present === true;
-  return { exists, assignments: exists ? rows.filter((row) => row.id !== null) : [] };
+  const apiKeyValid = rows[0]?.key_valid === true;
+  return { exists, apiKeyValid, assignments: exists && apiKeyValid ? rows.filter((row) => row.id !== null) : [] };
 }
 
 /** Ancestor ids (root first, without the organization itself) of organizations; absent ids are missing. */

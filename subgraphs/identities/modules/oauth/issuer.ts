@@ -8,6 +8,8 @@ export interface AccessTokenRequest {
   principalType: PrincipalType;
   clientId?: string;
   organizationId?: string | null;
+  /** The API key the token is exchanged for: `akid`, checked against the key on every request. */
+  apiKeyId?: string;
 }
 
 export interface IssuedToken {
@@ -34,6 +36,7 @@ export class TokenIssuer {
     const claims: Record<string, unknown> = { principal_type: request.principalType };
     if (request.clientId) claims.client_id = request.clientId;
     if (request.organizationId) claims.org_id = request.organizationId;
+    if (request.apiKeyId) claims.akid = request.apiKeyId;
     const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', typ: ACCESS_TOKEN_TYPE, kid })
       .setIssuer(this.options.issuer)
