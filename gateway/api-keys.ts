@@ -61,11 +61,13 @@ export function createApiKeyExchange(options: ApiKeyExchangeOptions): ApiKeyExch
   const cache = new Map<string, { until: number; result: Promise<ApiKeyAuthentication> }>();
 
   async function exchange(secret: string, cacheKey: string): Promise<ApiKeyAuthentication> {
+    const requestId = currentRequestIds()?.requestId;
     let response: Response;
     try {
       response = await fetch(`${options.identitiesUrl}${EXCHANGE_PATH}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [INTERNAL_HEADER]: options.internalSecret, 'x-request-id': currentRequestIds()?.requestId ?? '' },
+        // Our request id goes along, so identities' log lines match the gateway's.
+        headers: { 'content-type': 'application/json', [INTERNAL_HEADER]: options.internalSecret, ...(requestId ? { 'x-request-id': requestId } : {}) },
         body: JSON.stringify({ secret }),
         signal: AbortSignal.timeout(EXCHANGE_TIMEOUT_MS),
       });
