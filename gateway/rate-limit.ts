@@ -1,6 +1,7 @@
 /**
  * Throttling at the edge: failed client authentication at POST /oauth/token (per client id and
- * per source address) and GraphQL operations (per principal, by cost).
+ * per source address), failed API keys at /graphql (per source address, with the token
+ * endpoint's failures) and GraphQL operations (per principal, by cost).
  *
  * Why the gateway and not identities' token route: only the gateway sees the client's address
  * (identities sees the gateway's, and would have to trust a forwarded header from it), the
@@ -141,6 +142,15 @@ export interface RateLimits {
   sourceAddress(req: IncomingMessage): string;
   /** POST /oauth/token: refused with 429 while its client id or address is over the limit, else forwarded and its outcome counted. */
   tokenRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardToken): Promise<void>;
+  /**
+   * A credential check at /graphql (an API key) from `req`'s address, under the same per-address
+   * limit as failed client authentications at /oauth/token: refused with RATE_LIMITED (429)
+   * while the address is over it. The check holds a point while it runs, so parallel guesses
+   * cannot pass the limit, and keeps it only when `failed(error)` says authentication failed.
+   */
+  authenticationAttempt<T>(req: IncomingMessage, attempt: () => Promise<T>, failed: (error: unknown) => boolean): Promise<T>;
+  /** RATE_LIMITED while `req`'s address is over the failed-authentication limit (a credential already known good is refused too, so the answer tells a guesser nothing). */
+  assertAuthenticationAllowed(req: IncomingMessage): Promise<void>;
   /** Charges each GraphQL operation's estimated cost to its principal (or address) before it is planned, and gives back what its response did not use. */
   plugin(cost: OperationCost): ApolloServerPlugin<ThrottledContext>;
   close(): Promise<void>;
@@ -260,6 +270,26 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
           settle(error === 'invalid_client');
         });
       });
+    },
+
+    async authenticationAttempt(req, attempt, failed) {
+      const entry: [RateLimiterAbstract, string] = [perAddress, addressOf(req)];
+      const refusal = await reserve([entry]);
+      if (refusal) throw rateLimited(retryAfterSeconds(refusal));
+      const giveBack = () => perAddress.reward(entry[1], 1).catch((error: unknown) => logWarning('rate limiter: could not return a point', error));
+      try {
+        const result = await attempt();
+        await giveBack();
+        return result;
+      } catch (error) {
+        if (!failed(error)) await giveBack();
+        throw error;
+      }
+    },
+
+    async assertAuthenticationAllowed(req) {
+      const state = await perAddress.get(addressOf(req));
+      if (state && state.consumedPoints >= options.tokenFailuresPerAddress) throw rateLimited(retryAfterSeconds(state));
     },
 
     plugin(costOf) {

@@ -2,12 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { API_KEY_HEADER, presentedApiKey } from '../lib/auth/api-keys.js';
 import { bearerToken, TokenVerifier, type Caller } from '../lib/auth/tokens.js';
 import { envInt } from '../lib/config.js';
 import { close, createHttpServer, currentRequestIds, handleGraphQL, keepAliveAgent, listen, sendJson, type Route } from '../lib/http.js';
 import { formatError } from '../lib/errors.js';
 import { limitsFromEnv, operationLimits, type OperationLimits } from './limits.js';
 import { productionSwitchesFromEnv, withoutSuggestions, type ProductionSwitches } from './production.js';
+import { createApiKeyExchange } from './api-keys.js';
 import { corsOriginsFromEnv, createCors, isCorsPath, PREFLIGHT_PROOF_HEADERS } from './cors.js';
 import { createPlayground } from './playground/index.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
@@ -43,8 +45,10 @@ export interface GatewayContext {
   principal: Caller | null;
   /** The client's address (TRUST_PROXY decides whether X-Forwarded-For counts): the throttling key without a token. */
   clientAddress: string;
-  /** Set when a subgraph refused the token (it expired in flight, or its principal is gone). */
+  /** Set when a subgraph refused the token (it expired in flight, or its principal or API key is gone). */
   tokenRejected?: string;
+  /** Set when the token was exchanged for an API key: the exchange's cache entry. */
+  apiKeyCacheKey?: string;
 }
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
@@ -77,6 +81,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       new SubgraphDataSource({ name, url: urls[name] ? `${urls[name]}/graphql` : url!, internalSecret: options.internalSecret, agent, timeoutMs }),
   });
   const rateLimits = await createRateLimits({ ...rateLimitOptionsFromEnv(), ...options.rateLimits });
+  const apiKeys = createApiKeyExchange({ identitiesUrl: options.subgraphs.identities, internalSecret: options.internalSecret, verifier, rateLimits });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: (formatted, error) => {
@@ -88,6 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [
       limits.plugin,
       tokenRejectedBySubgraph,
+      apiKeys.plugin,
       rateLimits.plugin(limits.check),
       // Apollo's own landing page is Sandbox, loaded from Apollo's CDN: never served; the playground is ours.
       ApolloServerPluginLandingPageDisabled(),
@@ -99,7 +105,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // The schema is the public contract (and the playground reads it): on unless INTROSPECTION=false.
     introspection: production.introspection,
     // A GET query or a non-JSON POST must carry a header only a preflighted request can; see gateway/cors.ts.
-    csrfPrevention: { requestHeaders: [...PREFLIGHT_PROOF_HEADERS] },
+    // A script's `api-key` header proves the same (no browser sends it cross-site unpreflighted); CORS never allows it.
+    csrfPrevention: { requestHeaders: [...PREFLIGHT_PROOF_HEADERS, API_KEY_HEADER] },
     // The entry point owns SIGINT/SIGTERM; Apollo's own handlers would race its orderly stop.
     stopOnTerminationSignals: false,
   });
@@ -118,10 +125,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // minted it and echoes it); a client's x-request-id is only logged beside it.
       const requestId = currentRequestIds()!.requestId;
       await handleGraphQL(apollo, req, res, url, async () => {
+        const clientAddress = rateLimits.sourceAddress(req);
+        // An API key becomes one of our access tokens here; the subgraphs only ever see the token.
+        const apiKey = presentedApiKey(req.headers);
+        if (apiKey) {
+          const { token, principal, cacheKey } = await apiKeys.authenticate(req, apiKey);
+          return { requestId, token, principal, clientAddress, apiKeyCacheKey: cacheKey };
+        }
         const token = bearerToken(req.headers.authorization);
         // Verified here so a bad token fails fast with 401; every subgraph verifies it again.
         const principal = token ? await verifier.verify(token) : null;
-        return { requestId, token, principal, clientAddress: rateLimits.sourceAddress(req) };
+        return { requestId, token, principal, clientAddress };
       });
       return true;
     }

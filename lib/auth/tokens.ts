@@ -11,6 +11,8 @@ export interface Caller {
   tokenId: string;
   /** A user's sign-in (`sid`): the token is good only while that session is. */
   sessionId: string | null;
+  /** The API key the token was exchanged for (`akid`): the token is good only while that key is. */
+  apiKeyId: string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,12 +53,16 @@ export class TokenVerifier {
       const sid = payload.sid;
       // Checked in SQL against the session on every request, so it must be a uuid, not just a string.
       if (sid !== undefined && (typeof sid !== 'string' || !UUID.test(sid))) throw invalidToken('Invalid access token');
+      const akid = payload.akid;
+      // Checked in SQL against the key on every request, so it must be a uuid, not just a string.
+      if (akid !== undefined && (typeof akid !== 'string' || !UUID.test(akid))) throw invalidToken('Invalid access token');
       return {
         id: payload.sub as string,
         type,
         organizationId: typeof org === 'string' ? org : null,
         tokenId: payload.jti as string,
         sessionId: typeof sid === 'string' ? sid : null,
+        apiKeyId: typeof akid === 'string' ? akid : null,
       };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) {

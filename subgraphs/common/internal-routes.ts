@@ -13,9 +13,12 @@ export interface InternalAnswer {
   body: Record<string, unknown>;
 }
 
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
 /**
- * Routes one subgraph offers the others (never the public: the gateway does not proxy them,
- * and each demands the internal credential): POST with a JSON object, a JSON answer.
+ * Routes one subgraph offers the gateway and the other subgraphs (never the public: the
+ * gateway does not proxy them, and without the internal credential they do not exist, 404):
+ * POST with a JSON object, a JSON answer nobody caches.
  */
 export function internalRoutes(secret: string, handlers: Record<string, (body: Record<string, unknown>) => Promise<InternalAnswer>>): Route {
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -23,26 +26,26 @@ export function internalRoutes(secret: string, handlers: Record<string, (body: R
     if (!handler) return false;
     const credential = req.headers[INTERNAL_HEADER];
     if (!isInternalCredential(typeof credential === 'string' ? credential : undefined, secret)) {
-      sendJson(res, 403, { error: 'forbidden' });
+      sendJson(res, 404, { error: 'not_found' });
       return true;
     }
     if (req.method !== 'POST') {
-      sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
+      sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST', ...NO_STORE });
       return true;
     }
     let body: unknown;
     try {
       body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
     } catch (error) {
-      sendJson(res, error instanceof HttpError ? error.status : 400, { error: 'bad_request' });
+      sendJson(res, error instanceof HttpError ? error.status : 400, { error: 'invalid_request' }, NO_STORE);
       return true;
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      sendJson(res, 400, { error: 'bad_request' });
+      sendJson(res, 400, { error: 'invalid_request' }, NO_STORE);
       return true;
     }
     const answer = await handler(body as Record<string, unknown>);
-    sendJson(res, answer.status, answer.body);
+    sendJson(res, answer.status, answer.body, NO_STORE);
     return true;
   };
 }

@@ -2,6 +2,8 @@ import { openDatabase, type Database } from '../common/db/orm.js';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.js';
 import { Migration20261124100000_people } from './migrations/Migration20261124100000_people.js';
 import { Migration20261124130000_sessions } from './migrations/Migration20261124130000_sessions.js';
+import { Migration20261124120000_api_keys } from './migrations/Migration20261124120000_api_keys.js';
+import { ApiKey } from './modules/api-key/api-key.entity.js';
 import { Membership } from './modules/membership/membership.entity.js';
 import { User } from './modules/user/user.entity.js';
 import { ServiceAccountCredential } from './modules/credential/credential.entity.js';
@@ -16,10 +18,11 @@ export function openIdentitiesDatabase(databaseUrl: string, poolMax: number, sha
     poolMax,
     shareConnectionOf,
     schema: SCHEMA,
-    entities: [ServiceAccount, ServiceAccountCredential, SigningKey, User, Membership],
+    entities: [ServiceAccount, ServiceAccountCredential, SigningKey, User, Membership, ApiKey],
     migrations: [
       { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
       { name: 'Migration20261124100000_people', class: Migration20261124100000_people },
+      { name: 'Migration20261124120000_api_keys', class: Migration20261124120000_api_keys },
       { name: 'Migration20261124130000_sessions', class: Migration20261124130000_sessions },
     ],
   });

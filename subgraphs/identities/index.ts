@@ -1,5 +1,6 @@
 import type { CommonConfig } from '../../lib/config.js';
 import type { Database } from '../common/db/orm.js';
+import type { Route } from '../../lib/http.js';
 import { TokenVerifier } from '../../lib/auth/tokens.js';
 import { AccessClient } from '../common/access-client.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
@@ -7,6 +8,7 @@ import { openIdentitiesDatabase } from './database.js';
 import { TokenIssuer } from './modules/oauth/issuer.js';
 import { KeyStore } from './modules/oauth/keys.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
+import { apiKeyRoutes } from './modules/api-key/api-key.routes.js';
 import { buildIdentitiesSchema } from './schema.js';
 
 export interface IdentitiesOptions {
@@ -25,6 +27,14 @@ export interface IdentitiesOptions {
 /** A month: a person who comes back within it stays signed in. */
 export const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
+/** The first route that handles the request. */
+const anyOf =
+  (...routes: Route[]): Route =>
+  async (req, res, url) => {
+    for (const route of routes) if (await route(req, res, url)) return true;
+    return false;
+  };
+
 export async function startIdentities(options: IdentitiesOptions): Promise<RunningSubgraph> {
   const { config } = options;
   const database = options.database ?? (await openIdentitiesDatabase(config.databaseUrl, config.poolMax));
@@ -38,7 +48,7 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
     config,
     port: options.port,
     host: options.host,
-    routes: oauthRoutes({ db: database, keys, tokens, issuer: config.issuer }),
+    routes: anyOf(oauthRoutes({ db: database, keys, tokens, issuer: config.issuer }), apiKeyRoutes({ db: database, tokens, internalSecret: config.internalSecret })),
     services: {
       access: new AccessClient(options.accessUrl, config.internalSecret),
       tokens,

@@ -5,6 +5,8 @@ import { can, isAuthenticated } from '../common/authz/rules.js';
 import type { SubgraphContext } from '../common/context.js';
 import { parseId } from '../common/ids.js';
 import { notFound } from '../../lib/errors.js';
+import { forbidden, unauthenticated } from '../../lib/errors.js';
+import { apiKeyById, organizationOfApiKey } from './modules/api-key/api-key.loaders.js';
 import { organizationOfCredential } from './modules/credential/credential.loaders.js';
 import { organizationOfServiceAccount } from './modules/service-account/service-account.loaders.js';
 
@@ -22,6 +24,32 @@ const visibleUser = rule({ cache: 'no_cache' })(async (user: { id: string }, _ar
 );
 const ownMembership = rule({ cache: 'no_cache' })((membership: { userId: string }, _args: unknown, ctx: SubgraphContext) => membership.userId === ctx.principal?.id);
 const platform = () => Place.platform;
+/**
+ * createApiKey without serviceAccountId (or naming the caller): a key for the caller itself,
+ * which needs no permission, but only from a token of the principal's own sign-in or client
+ * credentials. A key minted with a key would outlive the revocation or expiry of the key that
+ * made it, and one minted with a token scoped to an organization would reach beyond it.
+ */
+const createsOwnKey = rule({ cache: 'no_cache' })((_parent: unknown, args: any, ctx: SubgraphContext) => {
+  if (!ctx.principal) return unauthenticated();
+  const target = args.input?.serviceAccountId;
+  if (target != null && target !== ctx.principal.id) return false;
+  if (ctx.principal.apiKeyId) return forbidden('A token obtained with an API key cannot create API keys for its own principal');
+  if (ctx.principal.organizationId) return forbidden('A token scoped to one organization cannot create API keys for its principal');
+  return true;
+});
+const keyHolderArg = async (_parent: unknown, args: any, ctx: SubgraphContext) =>
+  inOrganization(await organizationOfServiceAccount(ctx, parseId(args.input?.serviceAccountId, 'serviceAccountId')));
+/** A principal always sees and revokes its own keys. */
+const holdsKey = rule({ cache: 'no_cache' })((key: { principalId: string }, _args: unknown, ctx: SubgraphContext) => key.principalId === ctx.principal?.id);
+const holdsKeyArg = rule({ cache: 'no_cache' })(async (_parent: unknown, args: any, ctx: SubgraphContext) => {
+  const key = await apiKeyById(ctx).load(parseId(args.id, 'id'));
+  return key !== null && key.principalId === ctx.principal?.id;
+});
+const keyArg = async (_parent: unknown, args: any, ctx: SubgraphContext) => {
+  const key = await apiKeyById(ctx).load(parseId(args.id, 'id'));
+  return inOrganization(key && (await organizationOfApiKey(ctx, key)));
+};
 const credentialArg = async (_parent: unknown, args: any, ctx: SubgraphContext) => inOrganization(await organizationOfCredential(ctx, parseId(args.id, 'id')));
 
 export const identityRules: IRules = {
@@ -42,6 +70,8 @@ export const identityRules: IRules = {
     createServiceAccountCredential: can('service_account:manage', accountArg('serviceAccountId'), 'ServiceAccount'),
     rotateServiceAccountCredential: can('service_account:manage', credentialArg, 'ServiceAccountCredential'),
     deleteServiceAccountCredential: can('service_account:manage', credentialArg, 'ServiceAccountCredential'),
+    createApiKey: or(createsOwnKey, can('service_account:manage', keyHolderArg, 'ServiceAccount')),
+    revokeApiKey: or(holdsKeyArg, can('service_account:manage', keyArg, 'ApiKey')),
   },
   Organization: {
     id: can('organization:read', (organization: { id: string }) => Place.organization(organization.id)),
@@ -63,6 +93,13 @@ export const identityRules: IRules = {
     'ServiceAccountCredential',
   ),
   ServiceAccountCredentialWithSecret: allow,
+  ApiKey: or(
+    holdsKey,
+    can('service_account:read', async (key: { serviceAccountId: string | null }, _args: unknown, ctx: SubgraphContext) => inOrganization(await organizationOfApiKey(ctx, key)), 'ApiKey'),
+  ),
+  CreateApiKeyPayload: allow,
+  ApiKeyConnection: allow,
+  ApiKeyEdge: allow,
   ServiceAccountConnection: allow,
   ServiceAccountEdge: allow,
   PageInfo: allow,

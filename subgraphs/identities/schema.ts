@@ -1,4 +1,5 @@
 import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
+import { ApiKeyResolver, ServiceAccountApiKeysResolver } from './modules/api-key/api-key.resolver.js';
 import { CredentialResolver } from './modules/credential/credential.resolver.js';
 import { MembershipResolver, OrganizationMembersResolver } from './modules/membership/membership.resolver.js';
 import { resolveUserReference } from './modules/user/user.reference.js';
@@ -10,7 +11,16 @@ import { identityRules } from './rules.js';
 
 export function buildIdentitiesSchema(): Promise<SubgraphSchema> {
   return buildSubgraph({
-    resolvers: [ServiceAccountResolver, OrganizationServiceAccountsResolver, CredentialResolver, UserResolver, MembershipResolver, OrganizationMembersResolver],
+    resolvers: [
+      ServiceAccountResolver,
+      OrganizationServiceAccountsResolver,
+      CredentialResolver,
+      ApiKeyResolver,
+      ServiceAccountApiKeysResolver,
+      UserResolver,
+      MembershipResolver,
+      OrganizationMembersResolver,
+    ],
     references: {
       Organization: { __resolveReference: resolveOrganizationReference },
       ServiceAccount: { __resolveReference: resolveServiceAccountReference },

@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 afterAll(() => db?.close());
 
-const caller = (overrides: Partial<Caller> = {}): Caller => ({ id: ids.caller, type: 'service_account', organizationId: null, tokenId: newId(), sessionId: null, ...overrides });
+const caller = (overrides: Partial<Caller> = {}): Caller => ({ id: ids.caller, type: 'service_account', organizationId: null, tokenId: newId(), sessionId: null, apiKeyId: null, ...overrides });
 const decide = (who: Caller | null = caller()) => new DecisionPoint(db.orm.em.fork(), who);
 
 describe('one way to ask, for every kind of place', () => {

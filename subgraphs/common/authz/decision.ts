@@ -87,15 +87,20 @@ export class DecisionPoint {
   }
 
   /**
-   * Reads the caller's record; a token whose principal has been deleted since it was issued
-   * is refused here, for the whole request (HTTP 401), rather than answered as a stranger.
+   * Reads the caller's record; a token whose principal has been deleted since it was issued,
+   * or whose API key has been revoked or has expired, is refused here, for the whole request
+   * (HTTP 401), rather than answered as a stranger.
    */
   async authenticate(): Promise<void> {
-    if (this.caller && !(await this.callerRecord()).exists) throw invalidToken('The principal of this token no longer exists');
+    if (!this.caller) return;
+    const record = await this.callerRecord();
+    if (!record.exists) throw invalidToken('The principal of this token no longer exists');
+    if (!record.sessionValid) throw invalidToken('The sign-in of this token has ended');
+    if (!record.apiKeyValid) throw invalidToken('The API key of this token has been revoked or has expired');
   }
 
   private callerRecord(): Promise<CallerRecord> {
-    this.record ??= this.caller ? readCaller(this.em, this.caller) : Promise.resolve({ exists: false, assignments: [] });
+    this.record ??= this.caller ? readCaller(this.em, this.caller) : Promise.resolve({ exists: false, sessionValid: false, apiKeyValid: false, assignments: [] });
     return this.record;
   }
 

@@ -24,6 +24,10 @@ export interface AssignmentRow {
 export interface CallerRecord {
   /** False once the principal behind a still-unexpired token has been deleted. */
   exists: boolean;
+  /** False when the token belongs to a sign-in that has ended (signed out, or its refresh token replayed). */
+  sessionValid: boolean;
+  /** False when the token was exchanged for an API key that has since been revoked or has expired (true without one). */
+  apiKeyValid: boolean;
   assignments: AssignmentRow[];
 }
 
@@ -33,30 +37,39 @@ export interface CallerRecord {
  * never count. A user's organization and tenant assignments count only while the user is an
  * ACTIVE member of that organization or of one above it, so disabling or removing a
  * membership ends them on the next request too. A token of a user's sign-in (`sid`) is good
- * only while that session is: signing out, or a replayed refresh token, ends it at once.
+ * only while that session is (signing out, or a replayed refresh token, ends it at once), and
+ * one exchanged for an API key (`akid`) only while that key of that principal is neither
+ * revoked nor expired, whatever the gateway has cached.
  */
 export async function readCaller(em: EntityManager, caller: Caller): Promise<CallerRecord> {
-  const rows = await sql<AssignmentRow & { present: boolean }>(
+  const rows = await sql<AssignmentRow & { present: boolean; session_valid: boolean; key_valid: boolean }>(
     em,
-    `select p.present, ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id, r.permissions as custom_permissions
+    `select p.present, p.session_valid, p.key_valid, ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id, r.permissions as custom_permissions
        from (select case ?::text
                       when 'service_account' then exists (select 1 from identities.service_account s where s.id = ?::uuid)
                       when 'user' then exists (select 1 from identities.user_account u where u.id = ?::uuid)
                       else false
-                    end
-                    and (?::uuid is null or exists (
+                    end as present,
+                    ?::uuid is null or exists (
                       select 1 from identities.session s where s.id = ?::uuid and s.user_id = ?::uuid and s.revoked_at is null
-                    )) as present) p
-       left join access.role_assignment ra on p.present and ra.principal_id = ?::uuid
+                    ) as session_valid,
+                    ?::uuid is null or exists (
+                      select 1 from identities.api_key k
+                       where k.id = ?::uuid and k.principal_id = ?::uuid and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())
+                    ) as key_valid) p
+       left join access.role_assignment ra on p.present and p.session_valid and p.key_valid and ra.principal_id = ?::uuid
              and (ra.principal_type <> 'user' or ra.scope = 'PLATFORM' or exists (
                    select 1 from organizations.organization o
                      join identities.membership m on m.organization_id = o.id or m.organization_id = any(o.path)
                     where o.id = ra.organization_id and m.user_id = ra.principal_id and m.status = 'ACTIVE'))
        left join access.role r on r.id = ra.role_id`,
-    [caller.type, caller.id, caller.id, caller.sessionId, caller.sessionId, caller.id, caller.id],
+    [caller.type, caller.id, caller.id, caller.sessionId, caller.sessionId, caller.id, caller.apiKeyId, caller.apiKeyId, caller.id, caller.id],
   );
-  const exists = rows[0]?.present === true;
-  return { exists, assignments: exists ? rows.filter((row) => row.id !== null) : [] };
+  const [first] = rows;
+  const exists = first?.present === true;
+  const sessionValid = first?.session_valid === true;
+  const apiKeyValid = first?.key_valid === true;
+  return { exists, sessionValid, apiKeyValid, assignments: exists && sessionValid && apiKeyValid ? rows.filter((row) => row.id !== null) : [] };
 }
 
 /** Ancestor ids (root first, without the organization itself) of organizations; absent ids are missing. */

@@ -10,6 +10,8 @@ export interface AccessTokenRequest {
   organizationId?: string | null;
   /** A user's sign-in: `sid`, checked against the session on every request. */
   sessionId?: string;
+  /** The API key the token is exchanged for: `akid`, checked against the key on every request. */
+  apiKeyId?: string;
 }
 
 export interface IssuedToken {
@@ -37,6 +39,7 @@ export class TokenIssuer {
     if (request.clientId) claims.client_id = request.clientId;
     if (request.organizationId) claims.org_id = request.organizationId;
     if (request.sessionId) claims.sid = request.sessionId;
+    if (request.apiKeyId) claims.akid = request.apiKeyId;
     const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', typ: ACCESS_TOKEN_TYPE, kid })
       .setIssuer(this.options.issuer)
