@@ -50,6 +50,13 @@ const keyArg = async (_parent: unknown, args: any, ctx: SubgraphContext) => {
   const key = await apiKeyById(ctx).load(parseId(args.id, 'id'));
   return inOrganization(key && (await organizationOfApiKey(ctx, key)));
 };
+/** Users' keys are the platform's to see and revoke (user:read, user:manage), besides their holders'. */
+const userKey = (permission: 'user:read' | 'user:manage') =>
+  can(permission, (key: { principalType: string } | null) => (key?.principalType === 'user' ? Place.platform : null), 'ApiKey');
+const userKeyArg = rule({ cache: 'no_cache' })(async (_parent: unknown, args: any, ctx: SubgraphContext) => {
+  const key = await apiKeyById(ctx).load(parseId(args.id, 'id'));
+  return key?.principalType === 'user' && (await ctx.authz.can('user:manage', Place.platform));
+});
 const credentialArg = async (_parent: unknown, args: any, ctx: SubgraphContext) => inOrganization(await organizationOfCredential(ctx, parseId(args.id, 'id')));
 
 export const identityRules: IRules = {
@@ -71,14 +78,14 @@ export const identityRules: IRules = {
     rotateServiceAccountCredential: can('service_account:manage', credentialArg, 'ServiceAccountCredential'),
     deleteServiceAccountCredential: can('service_account:manage', credentialArg, 'ServiceAccountCredential'),
     createApiKey: or(createsOwnKey, can('service_account:manage', keyHolderArg, 'ServiceAccount')),
-    revokeApiKey: or(holdsKeyArg, can('service_account:manage', keyArg, 'ApiKey')),
+    revokeApiKey: or(holdsKeyArg, userKeyArg, can('service_account:manage', keyArg, 'ApiKey')),
   },
   Organization: {
     id: can('organization:read', (organization: { id: string }) => Place.organization(organization.id)),
     serviceAccounts: can('service_account:read', (organization: { id: string }) => Place.organization(organization.id)),
     members: can('member:read', (organization: { id: string }) => Place.organization(organization.id)),
   },
-  User: visibleUser,
+  User: { '*': visibleUser, apiKeys: or(isSelf, can('user:read', platform)) },
   Membership: or(ownMembership, can('member:read', (membership: { organizationId: string }) => Place.organization(membership.organizationId), 'Membership')),
   CreateUserPayload: allow,
   UserConnection: allow,
@@ -95,6 +102,7 @@ export const identityRules: IRules = {
   ServiceAccountCredentialWithSecret: allow,
   ApiKey: or(
     holdsKey,
+    userKey('user:read'),
     can('service_account:read', async (key: { serviceAccountId: string | null }, _args: unknown, ctx: SubgraphContext) => inOrganization(await organizationOfApiKey(ctx, key)), 'ApiKey'),
   ),
   CreateApiKeyPayload: allow,

@@ -5,6 +5,8 @@ import type { SubgraphContext } from '../../../common/context.js';
 import { parseId } from '../../../common/ids.js';
 import { ConnectionArgs } from '../../../common/pagination.js';
 import { found } from '../../../../lib/errors.js';
+import { apiKeysOf } from '../api-key/api-key.loaders.js';
+import { ApiKeyConnection } from '../api-key/api-key.type.js';
 import { userMemberships } from '../membership/membership.service.js';
 import { MembershipConnection } from '../membership/membership.type.js';
 import { User } from './user.entity.js';
@@ -30,6 +32,11 @@ export class UserResolver {
     return userMemberships(ctx, user.id, args);
   }
 
+  @FieldResolver(() => ApiKeyConnection, { description: "The user's API keys (never their secrets), for the user and holders of user:read" })
+  apiKeys(@Root() user: User, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: SubgraphContext) {
+    return apiKeysOf(ctx, args).load(user.id);
+  }
+
   @FieldResolver(() => [PermissionCheck], { description: 'What the caller may do with this user' })
   permissions(@Root() _user: User, @Ctx() ctx: SubgraphContext) {
     return permissionChecks(ctx, 'User', Place.platform);
@@ -37,7 +44,7 @@ export class UserResolver {
 
   @Mutation(() => CreateUserPayload)
   async createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: SubgraphContext): Promise<CreateUserPayload> {
-    return { user: await service.createUser(ctx, input) };
+    return service.createUser(ctx, input);
   }
 
   @Mutation(() => ID, { description: "Deletes the user with its memberships, API keys, invitations and sign-ins; its role assignments and tokens stop on the next request" })

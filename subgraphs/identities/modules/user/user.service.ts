@@ -11,6 +11,8 @@ import { badInput, conflict, notFound } from '../../../../lib/errors.js';
 import { logError } from '../../../../lib/http.js';
 import { User } from './user.entity.js';
 import type { CreateUserInput, UsersArgs } from './user.input.js';
+import type { CreateUserPayload } from './user.type.js';
+import { createApiKey } from '../api-key/api-key.service.js';
 import { USER_ORDER, userSortKey } from './user.loaders.js';
 
 function parseRoleKeys(value: unknown): string[] {
@@ -33,38 +35,47 @@ function duplicate(error: unknown): never {
  * caller's permissions. Assignments are access's to write, so they follow the user's own
  * transaction; a refused role takes the user back (and this request's audit events with it).
  */
-export async function createUser(ctx: SubgraphContext, input: CreateUserInput): Promise<User> {
+export async function createUser(ctx: SubgraphContext, input: CreateUserInput): Promise<CreateUserPayload> {
   const email = parseEmail(input.email);
   const username = parseUsername(input.username);
   const displayName = parseOptionalText(input.displayName, 'displayName', 200);
   const roleKeys = parseRoleKeys(input.roleKeys);
-  let user: User;
+  const notify = input.notify === true;
+  let payload: CreateUserPayload;
   try {
-    user = await ctx.em.transactional(async (tx) => {
-      const created = tx.create(User, { email, username, displayName });
+    payload = await ctx.em.transactional(async (tx) => {
+      const user = tx.create(User, { email, username, displayName });
       await tx.flush();
-      await audit(tx, ctx, { action: 'user.create', targetType: 'User', targetId: created.id, organizationId: null, changes: { email, username, displayName, roleKeys } });
-      return created;
+      await audit(tx, ctx, { action: 'user.create', targetType: 'User', targetId: user.id, organizationId: null, changes: { email, username, displayName, roleKeys, notify } });
+      if (notify) return { user, apiKey: null, secret: null };
+      // Without a mail, the administrator hands the person (or a script) a key pair, shown this once.
+      const { apiKey, secret } = await createApiKey(tx, ctx, { principalType: 'user', principalId: user.id }, { name: 'Created with the user' });
+      return { user, apiKey, secret };
     });
   } catch (error) {
     if (uniqueViolation(error)) duplicate(error);
     throw error;
   }
   for (const roleKey of roleKeys) {
-    const refused = await accessClient(ctx).assignRole(ctx, { principalId: user.id, roleKey });
+    const refused = await accessClient(ctx).assignRole(ctx, { principalId: payload.user.id, roleKey });
     if (refused) {
-      await undoCreateUser(ctx, user.id);
+      await undoCreateUser(ctx, payload);
       throw assignmentRefused(refused, `grant ${roleKey}`);
     }
   }
-  return user;
+  // The welcome goes out only for a user that stays: after its roles, never for one taken back.
+  if (notify) await ctx.em.transactional((tx) => enqueueWelcome(tx, payload.user));
+  return payload;
 }
 
-async function undoCreateUser(ctx: SubgraphContext, userId: string): Promise<void> {
+async function undoCreateUser(ctx: SubgraphContext, created: CreateUserPayload): Promise<void> {
+  const userId = created.user.id;
   await accessClient(ctx).forgetPrincipal(ctx, userId).catch((error: unknown) => logError(`could not remove the assignments of user ${userId}`, error));
   await ctx.em.fork().transactional(async (tx) => {
+    // The API key goes with the user (foreign key); this request's events about both are retracted.
     await sql(tx, `delete from identities.user_account where id = ?`, [userId]);
     await retractAudit(tx, ctx, userId);
+    if (created.apiKey) await retractAudit(tx, ctx, created.apiKey.id);
   });
 }
 
