@@ -14,6 +14,7 @@ import type { RunningSubgraph } from '../subgraphs/common/server.js';
 import { ensureBootstrapAccount, type BootstrapAccount } from '../subgraphs/identities/bootstrap.js';
 import { openIdentitiesDatabase } from '../subgraphs/identities/database.js';
 import { startIdentities } from '../subgraphs/identities/index.js';
+import type { MailOptions } from '../subgraphs/identities/modules/mail/config.js';
 import { ensureRootOrganization } from '../subgraphs/organizations/bootstrap.js';
 import { openOrganizationsDatabase } from '../subgraphs/organizations/database.js';
 import { startOrganizations } from '../subgraphs/organizations/index.js';
@@ -41,6 +42,8 @@ export interface StackOptions {
   limits?: Partial<OperationLimits>;
   /** Field suggestions and introspection; what is not given comes from the environment. */
   production?: Partial<ProductionSwitches>;
+  /** The mail worker (SMTP or the log, retries); what is not given comes from the environment. */
+  mail?: Partial<MailOptions>;
 }
 
 export interface Databases {
@@ -139,6 +142,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       host,
       database: databases.identities,
       tokenTtlSeconds,
+      mail: options.mail,
     });
     started.push(identities);
     const common = config(identities.url);

@@ -8,6 +8,7 @@ import { checkBootstrapCredentials, ConfigurationError, DEFAULT_PORTS, env, envI
 import { lockDataDir, type DataDirLock } from '../lib/data-dir-lock.js';
 import { exitOnStartFailure } from '../lib/main.js';
 import { parseCorsOrigins } from '../gateway/cors.js';
+import { mailOptionsFromEnv } from '../subgraphs/identities/modules/mail/config.js';
 import type { Stack } from './stack.js';
 
 /** Every variable `npm start` reads itself, checked before anything starts. */
@@ -34,6 +35,7 @@ function configFromEnv() {
   } catch (error) {
     throw new ConfigurationError((error as Error).message);
   }
+  mailOptionsFromEnv(); // read again by identities
   const databaseUrl = process.env.DATABASE_URL || undefined;
   return {
     ports,

@@ -1,5 +1,6 @@
 import { openDatabase, type Database } from '../common/db/orm.js';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.js';
+import { Migration20261124110000_mail_outbox } from './migrations/Migration20261124110000_mail_outbox.js';
 import { ServiceAccountCredential } from './modules/credential/credential.entity.js';
 import { SigningKey } from './modules/oauth/signing-key.entity.js';
 import { ServiceAccount } from './modules/service-account/service-account.entity.js';
@@ -13,6 +14,9 @@ export function openIdentitiesDatabase(databaseUrl: string, poolMax: number, sha
     shareConnectionOf,
     schema: SCHEMA,
     entities: [ServiceAccount, ServiceAccountCredential, SigningKey],
-    migrations: [{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial }],
+    migrations: [
+      { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
+      { name: 'Migration20261124110000_mail_outbox', class: Migration20261124110000_mail_outbox },
+    ],
   });
 }

@@ -3,6 +3,8 @@ import type { Database } from '../common/db/orm.js';
 import { TokenVerifier } from '../../lib/auth/tokens.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openIdentitiesDatabase } from './database.js';
+import { mailOptionsFromEnv, type MailOptions } from './modules/mail/config.js';
+import { startMailWorker } from './modules/mail/worker.js';
 import { TokenIssuer } from './modules/oauth/issuer.js';
 import { KeyStore } from './modules/oauth/keys.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
@@ -15,10 +17,14 @@ export interface IdentitiesOptions {
   database?: Database;
   /** Lifetime of access tokens, in seconds. */
   tokenTtlSeconds: number;
+  /** The mail worker's settings; what is not given comes from the environment (SMTP_URL, MAIL_*). */
+  mail?: Partial<MailOptions>;
 }
 
 export async function startIdentities(options: IdentitiesOptions): Promise<RunningSubgraph> {
   const { config } = options;
+  // Read first: a bad SMTP_URL stops the start before anything opens.
+  const mailOptions = { ...mailOptionsFromEnv(), ...options.mail };
   const database = options.database ?? (await openIdentitiesDatabase(config.databaseUrl, config.poolMax));
   const keys = new KeyStore(database, options.tokenTtlSeconds);
   await keys.ensureSigningKey();
@@ -33,10 +39,12 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
     routes: oauthRoutes({ db: database, keys, tokens, issuer: config.issuer }),
     verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
   });
+  const mail = startMailWorker(database, mailOptions);
   return {
     ...running,
     async stop() {
       await running.stop();
+      await mail.stop();
       if (!options.database) await database.close();
     },
   };
