@@ -69,6 +69,8 @@ export class SmtpSink {
   refusal: SmtpRefusal | undefined;
   /** Messages refused so far. */
   refused = 0;
+  /** How long the server takes to accept each message: senders overlap, as with a real server under load. */
+  delayMs = 0;
   private server: SMTPServer | undefined;
 
   private constructor(
@@ -103,7 +105,7 @@ export class SmtpSink {
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
+        stream.on('end', () => setTimeout(() => {
           if (this.refusal) {
             this.refused += 1;
             callback(Object.assign(new Error(this.refusal.message), { responseCode: this.refusal.code }));
@@ -119,7 +121,7 @@ export class SmtpSink {
           writeFile(temporary, JSON.stringify({ envelope, raw: Buffer.concat(chunks).toString('utf8') }))
             .then(() => rename(temporary, join(this.dir, `${name}.json`)))
             .then(() => callback(), callback);
-        });
+        }, this.delayMs));
       },
     });
     await new Promise<void>((resolve, reject) => {

@@ -37,8 +37,9 @@ function outermost(trx: object): object {
   for (;;) {
     const key = Object.getOwnPropertySymbols(current).find((symbol) => symbol.description === 'parentTransaction');
     const parent = key ? (current as Record<symbol, unknown>)[key] : undefined;
-    if (!parent || typeof parent !== 'object') return current;
-    current = parent;
+    // Knex transactions are functions.
+    if (!parent || (typeof parent !== 'object' && typeof parent !== 'function')) return current;
+    current = parent as object;
   }
 }
 
