@@ -53,6 +53,8 @@ const FAST: MailOptions = {
 
 const test = base
   /** A fresh SMTP server on loopback, for this test only. */
+  // vitest reads a fixture's dependencies from its destructuring pattern: this one has none.
+  // eslint-disable-next-line no-empty-pattern
   .extend('smtp', async ({}, { onCleanup }) => {
     const sink = await SmtpSink.start();
     onCleanup(() => sink.dispose());

@@ -1,4 +1,4 @@
-import { ConfigurationError, envInt } from '../../../../lib/config.js';
+import { ConfigurationError, env, envInt } from '../../../../lib/config.js';
 
 export interface MailOptions {
   /** smtp:// or smtps://, credentials in the URL; unset: mails are written to the log. */
@@ -36,10 +36,10 @@ export function parseSmtpUrl(value: string | undefined): string | undefined {
 
 /** What the environment says; every variable checked, so `npm start` refuses a bad one before starting. */
 export function mailOptionsFromEnv(): MailOptions {
-  const from = process.env.MAIL_FROM || DEFAULT_MAIL_FROM;
+  const from = env('MAIL_FROM', DEFAULT_MAIL_FROM);
   if (/[\r\n]/.test(from)) throw new ConfigurationError('MAIL_FROM must be one line');
   const options: MailOptions = {
-    smtpUrl: parseSmtpUrl(process.env.SMTP_URL),
+    smtpUrl: parseSmtpUrl(env('SMTP_URL', '')),
     from,
     pollIntervalMs: envInt('MAIL_POLL_INTERVAL_MS', 5_000),
     retryBaseMs: envInt('MAIL_RETRY_BASE_MS', 10_000),
