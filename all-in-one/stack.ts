@@ -14,6 +14,8 @@ import type { RunningSubgraph } from '../subgraphs/common/server.js';
 import { ensureBootstrapAccount, type BootstrapAccount } from '../subgraphs/identities/bootstrap.js';
 import { openIdentitiesDatabase } from '../subgraphs/identities/database.js';
 import { startIdentities } from '../subgraphs/identities/index.js';
+import type { MailOptions } from '../subgraphs/identities/modules/mail/config.js';
+import type { Links } from '../subgraphs/identities/links.js';
 import { ensureRootOrganization } from '../subgraphs/organizations/bootstrap.js';
 import { openOrganizationsDatabase } from '../subgraphs/organizations/database.js';
 import { startOrganizations } from '../subgraphs/organizations/index.js';
@@ -41,6 +43,12 @@ export interface StackOptions {
   limits?: Partial<OperationLimits>;
   /** Field suggestions and introspection; what is not given comes from the environment. */
   production?: Partial<ProductionSwitches>;
+  /** The mail worker (SMTP or the log, retries); what is not given comes from the environment. */
+  mail?: Partial<MailOptions>;
+  /** Where mails link to (sign-in, invitations); the gateway's pages by default. */
+  links?: Partial<Links>;
+  /** How long a sign-in's refresh token may wait to be used. */
+  refreshTokenTtlSeconds?: number;
 }
 
 export interface Databases {
@@ -141,6 +149,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       database: databases.identities,
       tokenTtlSeconds,
       accessUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${accessPort}`,
+      mail: options.mail,
+      links: options.links,
+      refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
     });
     started.push(identities);
     const common = config(identities.url);

@@ -8,6 +8,9 @@ import { checkBootstrapCredentials, ConfigurationError, DEFAULT_PORTS, env, envI
 import { lockDataDir, type DataDirLock } from '../lib/data-dir-lock.js';
 import { exitOnStartFailure } from '../lib/main.js';
 import { parseCorsOrigins } from '../gateway/cors.js';
+import { mailOptionsFromEnv } from '../subgraphs/identities/modules/mail/config.js';
+import { linksFromEnv } from '../subgraphs/identities/links.js';
+import { DEFAULT_REFRESH_TOKEN_TTL_SECONDS } from '../subgraphs/identities/modules/session/session.config.js';
 import type { Stack } from './stack.js';
 
 /** Every variable `npm start` reads itself, checked before anything starts. */
@@ -34,6 +37,7 @@ function configFromEnv() {
   } catch (error) {
     throw new ConfigurationError((error as Error).message);
   }
+  mailOptionsFromEnv(); // read again by identities
   const databaseUrl = process.env.DATABASE_URL || undefined;
   return {
     ports,
@@ -45,6 +49,8 @@ function configFromEnv() {
     publicUrl: env('PUBLIC_URL', `http://localhost:${ports.PORT}`),
     internalSecret: process.env.INTERNAL_SECRET || undefined,
     tokenTtlSeconds: envInt('ACCESS_TOKEN_TTL', 900),
+    refreshTokenTtlSeconds: envInt('REFRESH_TOKEN_TTL', DEFAULT_REFRESH_TOKEN_TTL_SECONDS),
+    links: linksFromEnv(),
   };
 }
 
@@ -80,6 +86,8 @@ async function main(): Promise<void> {
       publicUrl: config.publicUrl,
       internalSecret: config.internalSecret,
       tokenTtlSeconds: config.tokenTtlSeconds,
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+      links: config.links,
       bootstrap: config.bootstrap,
     });
   } catch (error) {

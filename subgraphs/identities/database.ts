@@ -1,5 +1,6 @@
 import { openDatabase, type Database } from '../common/db/orm.js';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.js';
+import { Migration20261124110000_mail_outbox } from './migrations/Migration20261124110000_mail_outbox.js';
 import { Migration20261124100000_people } from './migrations/Migration20261124100000_people.js';
 import { Migration20261124130000_sessions } from './migrations/Migration20261124130000_sessions.js';
 import { Migration20261124120000_api_keys } from './migrations/Migration20261124120000_api_keys.js';
@@ -22,6 +23,7 @@ export function openIdentitiesDatabase(databaseUrl: string, poolMax: number, sha
     migrations: [
       { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
       { name: 'Migration20261124100000_people', class: Migration20261124100000_people },
+      { name: 'Migration20261124110000_mail_outbox', class: Migration20261124110000_mail_outbox },
       { name: 'Migration20261124120000_api_keys', class: Migration20261124120000_api_keys },
       { name: 'Migration20261124130000_sessions', class: Migration20261124130000_sessions },
     ],

@@ -3,8 +3,12 @@ import type { Database } from '../common/db/orm.js';
 import type { Route } from '../../lib/http.js';
 import { TokenVerifier } from '../../lib/auth/tokens.js';
 import { AccessClient } from '../common/access-client.js';
+import { defaultLinks, type Links } from './links.js';
+import { DEFAULT_REFRESH_TOKEN_TTL_SECONDS } from './modules/session/session.config.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openIdentitiesDatabase } from './database.js';
+import { mailOptionsFromEnv, type MailOptions } from './modules/mail/config.js';
+import { startMailWorker } from './modules/mail/worker.js';
 import { TokenIssuer } from './modules/oauth/issuer.js';
 import { KeyStore } from './modules/oauth/keys.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
@@ -22,10 +26,11 @@ export interface IdentitiesOptions {
   accessUrl: string;
   /** How long a sign-in's refresh token may wait to be used (each use starts a new one). */
   refreshTokenTtlSeconds?: number;
+  /** Where mails link to; the gateway's own pages by default. */
+  links?: Partial<Links>;
+  /** The mail worker's settings; what is not given comes from the environment (SMTP_URL, MAIL_*). */
+  mail?: Partial<MailOptions>;
 }
-
-/** A month: a person who comes back within it stays signed in. */
-export const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
 /** The first route that handles the request. */
 const anyOf =
@@ -37,6 +42,8 @@ const anyOf =
 
 export async function startIdentities(options: IdentitiesOptions): Promise<RunningSubgraph> {
   const { config } = options;
+  // Read first: a bad SMTP_URL stops the start before anything opens.
+  const mailOptions = { ...mailOptionsFromEnv(), ...options.mail };
   const database = options.database ?? (await openIdentitiesDatabase(config.databaseUrl, config.poolMax));
   const keys = new KeyStore(database, options.tokenTtlSeconds);
   await keys.ensureSigningKey();
@@ -52,14 +59,17 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
     services: {
       access: new AccessClient(options.accessUrl, config.internalSecret),
       tokens,
+      links: { ...defaultLinks(config.issuer), ...options.links },
       sessions: { refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS },
     },
     verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
   });
+  const mail = startMailWorker(database, mailOptions);
   return {
     ...running,
     async stop() {
       await running.stop();
+      await mail.stop();
       if (!options.database) await database.close();
     },
   };

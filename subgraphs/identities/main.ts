@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { commonConfigFromEnv, DEFAULT_PORTS, env, envInt } from '../../lib/config.js';
 import { runUntilSignal } from '../../lib/main.js';
-import { DEFAULT_REFRESH_TOKEN_TTL_SECONDS, startIdentities } from './index.js';
+import { startIdentities } from './index.js';
+import { DEFAULT_REFRESH_TOKEN_TTL_SECONDS } from './modules/session/session.config.js';
+import { linksFromEnv } from './links.js';
 
 runUntilSignal('identities', () =>
   startIdentities({
@@ -11,5 +13,6 @@ runUntilSignal('identities', () =>
     tokenTtlSeconds: envInt('ACCESS_TOKEN_TTL', 900),
     accessUrl: env('ACCESS_URL', `http://127.0.0.1:${DEFAULT_PORTS.access}`),
     refreshTokenTtlSeconds: envInt('REFRESH_TOKEN_TTL', DEFAULT_REFRESH_TOKEN_TTL_SECONDS),
+    links: linksFromEnv(),
   }),
 );

@@ -8,6 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../subgraphs/common/db/embedded.js';
 import { randomSecret } from '../../lib/config.js';
 import { bootstrapInstallation, closeDatabases, migrateAll, openDatabases } from '../../all-in-one/stack.js';
+import { SmtpSink } from './mail.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,6 +16,10 @@ declare module 'vitest' {
     embedded: boolean;
     bootstrapClientId: string;
     bootstrapClientSecret: string;
+    /** The run's SMTP server: every test stack's mail worker delivers there. */
+    smtpUrl: string;
+    /** Where that server keeps what it receives (read with Mailbox). */
+    mailDir: string;
   }
 }
 
@@ -58,7 +63,12 @@ export default async function setup(project: TestProject) {
   project.provide('bootstrapClientId', clientId);
   project.provide('bootstrapClientSecret', clientSecret);
 
+  const smtp = await SmtpSink.start();
+  project.provide('smtpUrl', smtp.url);
+  project.provide('mailDir', smtp.dir);
+
   return async () => {
+    await smtp.dispose();
     await embedded?.stop();
     await fresh?.drop();
   };

@@ -10,6 +10,8 @@ import { startStack, type Stack } from '../../all-in-one/stack.js';
 import type { OperationLimits } from '../../gateway/limits.js';
 import type { ProductionSwitches } from '../../gateway/production.js';
 import type { RateLimitOptions } from '../../gateway/rate-limit.js';
+import type { MailOptions } from '../../subgraphs/identities/modules/mail/config.js';
+import { Mailbox } from './mail.js';
 
 export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
@@ -83,6 +85,8 @@ function expiresWithin(token: string, seconds: number): boolean {
 
 export class TestStack {
   readonly anonymous: Client;
+  /** What the run's SMTP server received, from every stack: find a test's mail by its recipient. */
+  readonly mailbox = new Mailbox(inject('mailDir'));
   private adminClient: Client | undefined;
 
   constructor(readonly stack: Stack) {
@@ -175,6 +179,8 @@ export interface TestStackOptions {
   limits?: Partial<OperationLimits>;
   /** Production switches (field suggestions, introspection). */
   production?: Partial<ProductionSwitches>;
+  /** The mail worker; by default it delivers to the run's SMTP server and retries within a second or two. */
+  mail?: Partial<MailOptions>;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -188,6 +194,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     rateLimits: { keyPrefix: `test-${randomUUID()}`, ...options.rateLimits },
     limits: options.limits,
     production: options.production,
+    mail: { smtpUrl: inject('smtpUrl'), pollIntervalMs: 500, retryBaseMs: 200, retryMaxMs: 2_000, ...options.mail },
     bootstrap: { clientId: inject('bootstrapClientId'), clientSecret: inject('bootstrapClientSecret') },
   });
   return new TestStack(stack);

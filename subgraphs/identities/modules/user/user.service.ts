@@ -13,6 +13,8 @@ import { User } from './user.entity.js';
 import type { CreateUserInput, UsersArgs } from './user.input.js';
 import type { CreateUserPayload } from './user.type.js';
 import { createApiKey } from '../api-key/api-key.service.js';
+import { links } from '../../links.js';
+import { enqueueWelcome } from './welcome.js';
 import { USER_ORDER, userSortKey } from './user.loaders.js';
 
 function parseRoleKeys(value: unknown): string[] {
@@ -64,7 +66,7 @@ export async function createUser(ctx: SubgraphContext, input: CreateUserInput): 
     }
   }
   // The welcome goes out only for a user that stays: after its roles, never for one taken back.
-  if (notify) await ctx.em.transactional((tx) => enqueueWelcome(tx, payload.user));
+  if (notify) await ctx.em.transactional((tx) => enqueueWelcome(tx, links(ctx), payload.user));
   return payload;
 }
 
