@@ -163,6 +163,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       host,
       database: databases.organizations,
       accessUrl: access.url,
+      identitiesUrl: identities.url,
     });
     started.push(organizations);
     const gateway = await startGateway({

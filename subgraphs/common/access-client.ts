@@ -2,7 +2,7 @@ import { apiError, conflict, loggedInternalError } from '../../lib/errors.js';
 import { logError } from '../../lib/http.js';
 import type { SubgraphContext } from './context.js';
 import { callInternal, FORGET_PRINCIPAL_PATH } from './internal-routes.js';
-import { callSubgraph, type SubgraphError } from './internal-client.js';
+import { SubgraphClient, type SubgraphError } from './internal-client.js';
 
 const ASSIGN_ROLE = `mutation($input: AssignRoleInput!) { assignRole(input: $input) { id } }`;
 
@@ -18,15 +18,10 @@ export interface RoleGrant {
  * here that comes with one (an owner, a member's role, a user's platform roles) is two steps;
  * the caller undoes its own step when the second one is refused.
  */
-export class AccessClient {
-  constructor(
-    private readonly accessUrl: string,
-    private readonly internalSecret: string,
-  ) {}
-
+export class AccessClient extends SubgraphClient {
   /** assignRole on the caller's behalf (its token, so its permissions): the error access answered, or null. */
   async assignRole(ctx: SubgraphContext, grant: RoleGrant): Promise<SubgraphError | null> {
-    const result = await callSubgraph(this.accessUrl, this.internalSecret, ctx, ASSIGN_ROLE, { input: grant });
+    const result = await this.call(ctx, ASSIGN_ROLE, { input: grant });
     return result.errors?.[0] ?? null;
   }
 
@@ -35,7 +30,7 @@ export class AccessClient {
    * its tenants (a removed member; CONFLICT when that would leave the organization ownerless).
    */
   async forgetPrincipal(ctx: SubgraphContext, principalId: string, organizationId: string | null = null): Promise<number> {
-    const answer = await callInternal(this.accessUrl, this.internalSecret, FORGET_PRINCIPAL_PATH, { principalId, organizationId }, ctx.requestId);
+    const answer = await callInternal(this.url, this.internalSecret, FORGET_PRINCIPAL_PATH, { principalId, organizationId }, ctx.requestId);
     if (answer.status === 409) throw conflict('An organization keeps at least one org_owner; assign another owner first', { reason: 'LAST_OWNER' });
     if (answer.status !== 200) {
       logError(`access refused to forget principal ${principalId}: HTTP ${answer.status}`);

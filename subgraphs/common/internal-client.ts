@@ -52,3 +52,15 @@ export async function callSubgraph<T>(
   }
   return body;
 }
+
+/** Another subgraph, called on the caller's behalf (its token, so its permissions apply there too). */
+export class SubgraphClient {
+  constructor(
+    readonly url: string,
+    protected readonly internalSecret: string,
+  ) {}
+
+  call<T>(ctx: SubgraphContext, query: string, variables: Record<string, unknown>): Promise<{ data?: T; errors?: SubgraphError[] }> {
+    return callSubgraph<T>(this.url, this.internalSecret, ctx, query, variables);
+  }
+}

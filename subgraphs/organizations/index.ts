@@ -1,6 +1,7 @@
 import type { CommonConfig } from '../../lib/config.js';
 import type { Database } from '../common/db/orm.js';
 import { AccessClient } from '../common/access-client.js';
+import { SubgraphClient } from '../common/internal-client.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openOrganizationsDatabase } from './database.js';
 import { buildOrganizationsSchema } from './schema.js';
@@ -12,6 +13,8 @@ export interface OrganizationsOptions {
   database?: Database;
   /** The access subgraph, where createOrganization's owner gets org_owner. */
   accessUrl: string;
+  /** The identities subgraph, which makes a user named as owner a member first. */
+  identitiesUrl: string;
 }
 
 export async function startOrganizations(options: OrganizationsOptions): Promise<RunningSubgraph> {
@@ -23,7 +26,10 @@ export async function startOrganizations(options: OrganizationsOptions): Promise
     config: options.config,
     port: options.port,
     host: options.host,
-    services: { access: new AccessClient(options.accessUrl, options.config.internalSecret) },
+    services: {
+      access: new AccessClient(options.accessUrl, options.config.internalSecret),
+      identities: new SubgraphClient(options.identitiesUrl, options.config.internalSecret),
+    },
   });
   return {
     ...running,

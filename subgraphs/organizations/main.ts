@@ -9,5 +9,6 @@ runUntilSignal('organizations', () =>
     port: envInt('PORT', DEFAULT_PORTS.organizations),
     host: env('HOST', '0.0.0.0'),
     accessUrl: env('ACCESS_URL', `http://127.0.0.1:${DEFAULT_PORTS.access}`),
+    identitiesUrl: env('IDENTITIES_URL', `http://127.0.0.1:${DEFAULT_PORTS.identities}`),
   }),
 );

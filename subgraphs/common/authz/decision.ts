@@ -234,6 +234,11 @@ export class DecisionPoint {
     return (await this.can('service_account:read', Place.organization(principal.organizationIds[0]!))) ? principal : null;
   }
 
+  /** A principal by id, whoever may see it (null when it does not exist): for references the owning subgraph filters again. */
+  principal(principalId: string): Promise<PrincipalRecord | null> {
+    return this.principals.load(principalId);
+  }
+
   /** Whether a principal's organization roles would count at an organization: it belongs there or above, actively. */
   async activeIn(principal: PrincipalRecord, organizationId: string): Promise<boolean> {
     const lineage = [...((await this.paths.load(organizationId)) ?? []), organizationId];

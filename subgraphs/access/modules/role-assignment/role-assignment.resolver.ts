@@ -59,9 +59,13 @@ export class RoleAssignmentResolver {
     return id && (await ctx.authz.can('tenant:read', Place.tenant(id))) ? { id } : null;
   }
 
-  @FieldResolver(() => ID, { nullable: true, description: 'Id of the principal that made the assignment; null for the bootstrap' })
-  createdBy(@Root() assignment: RoleAssignment): string | null {
-    return assignment.createdBy;
+  @FieldResolver(() => Principal, {
+    nullable: true,
+    description: 'Who made the assignment (a user or a service account); null for the bootstrap, and for one deleted or out of your sight',
+  })
+  async createdBy(@Root() assignment: RoleAssignment, @Ctx() ctx: SubgraphContext) {
+    const creator = assignment.createdBy ? await ctx.authz.principal(assignment.createdBy) : null;
+    return creator ? principalRef(creator) : null;
   }
 
   @Mutation(() => RoleAssignment, { description: 'CONFLICT when already held; BAD_USER_INPUT for an unknown role or a scope mismatch' })
