@@ -16,11 +16,13 @@
  * when identities did not answer invalid_client: checking first and counting after the answer
  * would let fifty parallel guesses all pass the check before the first failure is counted.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { MAX_CLIENT_ID_LENGTH, MalformedCredentials, parseBasicCredentials } from '../lib/auth/basic.js';
 import { env, envInt } from '../lib/config.js';
 import { rateLimited } from '../lib/errors.js';
 import { HttpError, logWarning, readBody, sendJson } from '../lib/http.js';
@@ -91,22 +93,22 @@ export function retryAfterSeconds(refusal: RateLimiterRes): number {
   return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
 }
 
-/** The client of a token request: HTTP Basic's user (form-decoded, RFC 6749 §2.3.1) or the form's client_id. */
-export function tokenClientId(authorization: string | undefined, form: URLSearchParams): string | undefined {
-  const match = /^\s*Basic +([A-Za-z0-9+/]+=*)\s*$/i.exec(authorization ?? '');
-  if (match) {
-    const raw = Buffer.from(match[1]!, 'base64').toString('utf8');
-    const colon = raw.indexOf(':');
-    if (colon > 0) {
-      const id = raw.slice(0, colon);
-      try {
-        return decodeURIComponent(id.replace(/\+/g, ' '));
-      } catch {
-        return id;
-      }
-    }
-  }
-  return form.get('client_id') || undefined;
+/**
+ * The client a token request names: HTTP Basic's user or the form's client_id, read as
+ * identities reads them (lib/auth/basic.ts); MalformedCredentials for a request identities
+ * refuses before authenticating anyone (an unreadable Basic header, an over-long client id).
+ */
+export function tokenClientId(authorization: string | undefined, form: URLSearchParams): string | undefined | MalformedCredentials {
+  const basic = parseBasicCredentials(authorization);
+  if (basic) return basic instanceof MalformedCredentials ? basic : basic.id;
+  const id = form.get('client_id') || undefined;
+  if (id !== undefined && id.length > MAX_CLIENT_ID_LENGTH) return new MalformedCredentials(`client_id is longer than ${MAX_CLIENT_ID_LENGTH} characters`);
+  return id;
+}
+
+/** A counter's key for a client id: fixed length whatever the id, so counters stay small. */
+function clientKey(clientId: string): string {
+  return createHash('sha256').update(clientId).digest('base64url');
 }
 
 /** IPv4-mapped IPv6 (`::ffff:10.0.0.1`, a dual-stack socket's view) counts as the IPv4 address it is. */
@@ -226,9 +228,12 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
       }
       const clientId = tokenClientId(req.headers.authorization, new URLSearchParams(body.toString('utf8')));
       const entries: [RateLimiterAbstract, string][] = [[perAddress, addressOf(req)]];
-      if (clientId !== undefined) entries.push([perClient, clientId]);
+      if (typeof clientId === 'string') entries.push([perClient, clientKey(clientId)]);
       const refusal = await reserve(entries);
       if (refusal) return tooManyTokenRequests(res, refusal);
+      // Refused here with identities' answer, and the address keeps its point: credentials no
+      // client sends by mistake are a failed authentication that names no client to count.
+      if (clientId instanceof MalformedCredentials) return sendJson(res, 400, { error: 'invalid_request', error_description: clientId.description }, NO_STORE);
 
       let settled = false;
       const settle = (failed: boolean) => {
