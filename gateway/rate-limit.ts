@@ -139,7 +139,6 @@ export interface ForwardToken {
 }
 
 export interface RateLimits {
-  readonly options: RateLimitOptions;
   sourceAddress(req: IncomingMessage): string;
   /** POST /oauth/token: refused with 429 while its client id or address is over the limit, else forwarded and its outcome counted. */
   tokenRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardToken): Promise<void>;
@@ -178,6 +177,31 @@ function tooManyTokenRequests(res: ServerResponse, refusal: RateLimiterRes): voi
   );
 }
 
+/** Points taken from a counter, and when the window they were taken in ends. */
+interface Held {
+  store: RateLimiterAbstract;
+  key: string;
+  points: number;
+  windowEnds: number;
+}
+
+function held(store: RateLimiterAbstract, key: string, points: number, taken: RateLimiterRes): Held {
+  return { store, key, points, windowEnds: Date.now() + taken.msBeforeNext };
+}
+
+/**
+ * Returns points to the window they were taken in, and only to it: a refund after the window
+ * rolled over would land on a fresh counter as negative consumption, budget the next window
+ * never had (consume 9, window ends, give 9 back: the next window admits 19). The store may
+ * still expire the counter between the check and the refund (a Redis round trip); a negative
+ * result is then taken back at once.
+ */
+async function giveBack({ store, key, points, windowEnds }: Held): Promise<void> {
+  if (points <= 0 || Date.now() >= windowEnds) return;
+  const after = await store.reward(key, points);
+  if (after.consumedPoints < 0) await store.penalty(key, -after.consumedPoints);
+}
+
 export async function createRateLimits(options: RateLimitOptions): Promise<RateLimits> {
   let redis: Redis | undefined;
   if (options.redisUrl) {
@@ -198,23 +222,21 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
   const addressOf = (req: IncomingMessage) => sourceAddress(req, options.trustProxy);
 
   /** One point reserved on each limiter for `keys`, or the refusal of the first that is full (the others given back). */
-  async function reserve(entries: [RateLimiterAbstract, string][]): Promise<RateLimiterRes | null> {
-    const taken: [RateLimiterAbstract, string][] = [];
+  async function reserve(entries: [RateLimiterAbstract, string][]): Promise<RateLimiterRes | Held[]> {
+    const taken: Held[] = [];
     for (const [store, key] of entries) {
       try {
-        await store.consume(key, 1);
-        taken.push([store, key]);
+        taken.push(held(store, key, 1, await store.consume(key, 1)));
       } catch (error) {
-        await Promise.all(taken.map(([s, k]) => s.reward(k, 1)));
+        await Promise.all(taken.map(giveBack));
         if (isRefusal(error)) return error;
         throw error;
       }
     }
-    return null;
+    return taken;
   }
 
   return {
-    options,
     sourceAddress: addressOf,
 
     async tokenRequest(req, res, forward) {
@@ -229,8 +251,8 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
       const clientId = tokenClientId(req.headers.authorization, new URLSearchParams(body.toString('utf8')));
       const entries: [RateLimiterAbstract, string][] = [[perAddress, addressOf(req)]];
       if (typeof clientId === 'string') entries.push([perClient, clientKey(clientId)]);
-      const refusal = await reserve(entries);
-      if (refusal) return tooManyTokenRequests(res, refusal);
+      const reserved = await reserve(entries);
+      if (isRefusal(reserved)) return tooManyTokenRequests(res, reserved);
       // Refused here with identities' answer, and the address keeps its point: credentials no
       // client sends by mistake are a failed authentication that names no client to count.
       if (clientId instanceof MalformedCredentials) return sendJson(res, 400, { error: 'invalid_request', error_description: clientId.description }, NO_STORE);
@@ -240,7 +262,7 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
         if (settled) return;
         settled = true;
         if (failed) return;
-        Promise.all(entries.map(([store, key]) => store.reward(key, 1))).catch((error: unknown) => logWarning('rate limiter: could not return a point', error));
+        Promise.all(reserved.map(giveBack)).catch((error: unknown) => logWarning('rate limiter: could not return a point', error));
       };
       // Without an answer from identities (it is down, the client left) nothing failed authentication.
       res.once('close', () => settle(false));
@@ -270,20 +292,16 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
     plugin(costOf) {
       return {
         async requestDidStart() {
-          // What this request was charged before it ran, so the unused part can go back after.
-          let charge: { key: string; points: number } | undefined;
+          // What this request was charged before it ran, so the difference to what it used can be settled after.
+          let charge: Held | undefined;
           return {
             async didResolveOperation({ schema, document, operationName, request, contextValue }) {
               const key = contextValue.principal ? `principal:${contextValue.principal.id}` : `address:${contextValue.clientAddress}`;
               // Prices the operation, or refuses it (over a limit, variables that do not fit) uncharged.
-              let points = costOf(schema, document, operationName, request.variables ?? {});
-              // An operation without a finite price (no limits in force) costs the whole budget.
-              if (!Number.isFinite(points)) points = options.costPerWindow;
               // Every operation costs something, or free ones (`{ __typename }`) could be sent without end.
-              points = Math.max(1, Math.ceil(points));
+              const points = Math.max(1, Math.ceil(costOf(schema, document, operationName, request.variables ?? {})));
               try {
-                await cost.consume(key, points);
-                charge = { key, points };
+                charge = held(cost, key, points, await cost.consume(key, points));
               } catch (error) {
                 if (!isRefusal(error)) throw error;
                 throw rateLimited(retryAfterSeconds(error));
@@ -291,11 +309,15 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
             },
             async willSendResponse({ response }) {
               if (!charge) return;
-              // The estimate assumes every page full; what the response holds is what it cost.
+              // A client pays the larger of the estimate and what the response held: the estimate
+              // assumes every page full and every unpaginated list at its bound (gateway/limits.ts),
+              // and a list longer than its bound (a tree deeper than assumed) is charged after the
+              // fact. The response has been produced by then, so it is never refused for it; the
+              // budget the next operations see is smaller.
               const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
-              const refund = charge.points - Math.max(1, resultCost(data));
-              if (refund <= 0) return;
-              await cost.reward(charge.key, refund).catch((error: unknown) => logWarning('rate limit: refund failed', error));
+              const used = Math.max(1, resultCost(data));
+              const settled = used > charge.points ? cost.penalty(charge.key, used - charge.points) : giveBack({ ...charge, points: charge.points - used });
+              await settled.catch((error: unknown) => logWarning('rate limit: could not settle an operation\'s cost', error));
             },
           };
         },
