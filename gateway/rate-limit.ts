@@ -23,7 +23,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { MAX_CLIENT_ID_LENGTH, MalformedCredentials, parseBasicCredentials } from '../lib/auth/basic.js';
-import { env, envInt } from '../lib/config.js';
+import { ConfigurationError, env, envInt } from '../lib/config.js';
 import { rateLimited } from '../lib/errors.js';
 import { HttpError, logWarning, readBody, sendJson } from '../lib/http.js';
 
@@ -202,13 +202,33 @@ async function giveBack({ store, key, points, windowEnds }: Held): Promise<void>
   if (after.consumedPoints < 0) await store.penalty(key, -after.consumedPoints);
 }
 
+/** A URL fit for a log line: its password (redis://:secret@host) replaced. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 export async function createRateLimits(options: RateLimitOptions): Promise<RateLimits> {
   let redis: Redis | undefined;
   if (options.redisUrl) {
     // Commands fail at once while Redis is away instead of queueing, so the insurance limiter takes over.
     redis = new Redis(options.redisUrl, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
+    // Quiet until the first connection: a Redis that is not there at start is the operator's to fix, told once below.
+    const untilConnected = () => undefined;
+    redis.on('error', untilConnected);
+    try {
+      await redis.connect();
+    } catch (error) {
+      redis.disconnect();
+      throw new ConfigurationError(`Cannot connect to Redis at REDIS_URL ${redactedUrl(options.redisUrl)} (${error instanceof Error ? error.message : String(error)}); start it or unset REDIS_URL to count in this process`);
+    }
+    redis.off('error', untilConnected);
     redis.on('error', (error: Error) => logWarning('rate limiter: Redis unavailable', error.message));
-    await redis.connect();
   }
   const limiter = (name: string, points: number, duration: number): RateLimiterAbstract => {
     const keyPrefix = `${options.keyPrefix}:${name}`;
