@@ -18,6 +18,7 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   GraphQLError,
   getNullableType,
+  getOperationAST,
   isListType,
   validate,
   type DocumentNode,
@@ -227,6 +228,12 @@ export function operationLimits<TContext extends BaseContext>(limits: OperationL
 } {
   const rules = limitRules(limits);
   const check = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number => {
+    // Apollo Server resolves the operation before this hook without refusing a name the document
+    // lacks; the query planner would then fail with an INTERNAL_SERVER_ERROR.
+    if (!getOperationAST(document, operationName ?? undefined)) {
+      const message = operationName ? `Unknown operation named "${operationName}"` : 'Must provide operationName when the query contains several operations';
+      throw apiError('OPERATION_RESOLUTION_FAILURE', message, { http: { status: 400 } });
+    }
     // The first limit exceeded, cheapest first: depth, aliases, directives (whole document), fields, cost.
     const [refused] = validate(schema, document, rules, { maxErrors: 1 });
     if (refused) throw refused;
@@ -234,8 +241,11 @@ export function operationLimits<TContext extends BaseContext>(limits: OperationL
       try {
         return count(schema, document, operationName, variables);
       } catch (error) {
-        // The variables do not fit: what execution would answer, without planning first.
-        throw apiError('BAD_USER_INPUT', error instanceof Error ? error.message : 'Invalid variables', { http: { status: 400 } });
+        // The library reports variables that do not fit as graphql-js's own GraphQLErrors: what
+        // execution would answer, without planning first. Anything else is a fault, not the
+        // client's: thrown on, formatError logs it and answers a generic INTERNAL_SERVER_ERROR.
+        if (!(error instanceof GraphQLError)) throw error;
+        throw apiError('BAD_USER_INPUT', error.message, { http: { status: 400 } });
       }
     };
     const fields = measure(operationFields);

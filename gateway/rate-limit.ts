@@ -315,11 +315,12 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
           // What this request was charged before it ran, so the difference to what it used can be settled after.
           let charge: Held | undefined;
           return {
-            async didResolveOperation({ schema, document, operationName, request, contextValue }) {
+            async didResolveOperation({ schema, document, request, contextValue }) {
               const key = contextValue.principal ? `principal:${contextValue.principal.id}` : `address:${contextValue.clientAddress}`;
-              // Prices the operation, or refuses it (over a limit, variables that do not fit) uncharged.
+              // Prices the operation, or refuses it (over a limit, variables that do not fit, no such
+              // operation) uncharged. The name the client sent: the context's is null when it names none the document has.
               // Every operation costs something, or free ones (`{ __typename }`) could be sent without end.
-              const points = Math.max(1, Math.ceil(costOf(schema, document, operationName, request.variables ?? {})));
+              const points = Math.max(1, Math.ceil(costOf(schema, document, request.operationName, request.variables ?? {})));
               try {
                 charge = held(cost, key, points, await cost.consume(key, points));
               } catch (error) {
