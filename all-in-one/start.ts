@@ -13,8 +13,15 @@ import { linksFromEnv } from '../subgraphs/identities/links.js';
 import { DEFAULT_REFRESH_TOKEN_TTL_SECONDS } from '../subgraphs/identities/modules/session/session.config.js';
 import type { Stack } from './stack.js';
 
-/** Every variable `npm start` reads itself, checked before anything starts. */
-function configFromEnv() {
+/** Every variable `npm start` reads itself, and the gateway's own, checked before anything starts. */
+async function configFromEnv() {
+  // The gateway reads these again when it starts, after the database is open; read here, a
+  // mistake is told before anything is opened. Loaded lazily like the stack below, but before
+  // the data directory is touched.
+  const [{ limitsFromEnv }, { rateLimitOptionsFromEnv }] = await Promise.all([import('../gateway/limits.js'), import('../gateway/rate-limit.js')]);
+  limitsFromEnv();
+  rateLimitOptionsFromEnv();
+
   const ports = {
     PORT: envInt('PORT', DEFAULT_PORTS.gateway),
     ORGANIZATIONS_PORT: envInt('ORGANIZATIONS_PORT', DEFAULT_PORTS.organizations),
@@ -55,7 +62,7 @@ function configFromEnv() {
 }
 
 async function main(): Promise<void> {
-  const config = configFromEnv();
+  const config = await configFromEnv();
   let lock: DataDirLock | undefined;
   let embedded: EmbeddedPostgres | undefined;
   let stack: Stack;

@@ -71,8 +71,8 @@ export function corsOriginsFromEnv(): string[] {
   return parseCorsOrigins(process.env.CORS_ORIGINS);
 }
 
-/** Adds `token` to the response's Vary header, keeping what is there. */
-function appendVary(res: ServerResponse, token: string): void {
+/** Adds `token` to the response's Vary header, keeping what is there (CORS's `Origin` among them). */
+export function appendVary(res: ServerResponse, token: string): void {
   const current = res.getHeader('vary');
   const values = (Array.isArray(current) ? current.join(',') : String(current ?? ''))
     .split(',')

@@ -17,6 +17,9 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   GraphQLError,
+  getNullableType,
+  getOperationAST,
+  isListType,
   validate,
   type DocumentNode,
   type GraphQLFormattedError,
@@ -29,6 +32,7 @@ import type * as QueryComplexity from 'graphql-query-complexity';
 import { createRequire } from 'node:module';
 import { envInt } from '../lib/config.js';
 import { apiError } from '../lib/errors.js';
+import { DEFAULT_PAGE_SIZE } from '../lib/pagination.js';
 
 // The library's ESM build imports `graphql/index.mjs`, a second graphql beside the CommonJS one
 // the gateway's schema is built with, which graphql refuses ("from another module or realm");
@@ -88,19 +92,60 @@ export function limitsFromEnv(): OperationLimits {
   };
 }
 
-/** What a connection returns when the client names no page size (subgraphs/common pagination). */
-const DEFAULT_PAGE_SIZE = 20;
+/**
+ * How deep the estimate assumes an organization tree to be: `ancestors` is priced at this many
+ * items. Trees may be deeper (nothing enforces a depth); a response that holds more than its
+ * estimate is charged the difference after (gateway/rate-limit.ts), so a deep tree costs its
+ * reader what it returned, but only this bound keeps a single nested `ancestors` query small.
+ */
+export const ASSUMED_TREE_DEPTH = 20;
+/** A `permissions` list has one entry per catalog action of its type (22 actions in all today). */
+export const PERMISSION_LIST_SIZE = 32;
+
+/**
+ * Each list field without pagination, priced at this many items (each item costs what it
+ * selects), so that nesting lists multiplies the estimate as it multiplies the response. Lists
+ * of scalars cost 1 however long (resultCost counts them so too). A list field missing here is
+ * priced at DEFAULT_PAGE_SIZE; operation-limits.test.ts checks that every list in the schema is
+ * named here, so a new one gets a considered bound.
+ */
+export const LIST_SIZES: Readonly<Record<string, number>> = {
+  'Organization.ancestors': ASSUMED_TREE_DEPTH,
+  'Organization.permissions': PERMISSION_LIST_SIZE,
+  'Tenant.permissions': PERMISSION_LIST_SIZE,
+  'ServiceAccount.permissions': PERMISSION_LIST_SIZE,
+  'ServiceAccountCredential.permissions': PERMISSION_LIST_SIZE,
+  'RoleAssignment.permissions': PERMISSION_LIST_SIZE,
+  'Role.permissions': PERMISSION_LIST_SIZE,
+  'Viewer.platformPermissions': PERMISSION_LIST_SIZE,
+  // Built-in roles plus an organization's custom ones.
+  'Query.roles': 50,
+  'AccessDecision.rolesThatGrant': 50,
+  'AccessDecision.grantedBy': DEFAULT_PAGE_SIZE,
+  'ViewerOrganizationEdge.roles': DEFAULT_PAGE_SIZE,
+  'ViewerTenantEdge.roles': DEFAULT_PAGE_SIZE,
+  'Viewer.roleAssignments': 50,
+  'ServiceAccount.credentials': DEFAULT_PAGE_SIZE,
+};
+
+/** A connection's `edges` are its page: priced by the connection field's first/last, not again here. */
+const isConnectionEdges = (type: { name: string }, field: { name: string }) => type.name.endsWith('Connection') && field.name === 'edges';
 
 /**
  * A paginated field costs one plus its page size (`first`, else `last`, else the default page)
- * times what each item selects, so nested pages multiply; any other field costs one plus its
- * selection (simpleEstimator). Variables count with their values.
+ * times what each item selects, so nested pages multiply; a list without pagination the same
+ * with its LIST_SIZES bound; any other field costs one plus its selection (simpleEstimator).
+ * Introspection is priced as plain fields: its lists are as long as the schema is, whoever asks.
+ * Variables count with their values.
  */
-const pageEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+const pageEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const paginated = field.args.some((arg) => arg.name === 'first' || arg.name === 'last');
-  if (!paginated) return undefined;
-  const requested = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
-  return 1 + Math.max(requested, 0) * childComplexity;
+  if (paginated) {
+    const requested = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
+    return 1 + Math.max(requested, 0) * childComplexity;
+  }
+  if (type.name.startsWith('__') || !isListType(getNullableType(field.type)) || isConnectionEdges(type, field)) return undefined;
+  return 1 + (LIST_SIZES[`${type.name}.${field.name}`] ?? DEFAULT_PAGE_SIZE) * childComplexity;
 };
 
 /** The library's own guard against documents whose fragment expansion is huge; past it, the cost is unbounded for us. */
@@ -183,6 +228,12 @@ export function operationLimits<TContext extends BaseContext>(limits: OperationL
 } {
   const rules = limitRules(limits);
   const check = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number => {
+    // Apollo Server resolves the operation before this hook without refusing a name the document
+    // lacks; the query planner would then fail with an INTERNAL_SERVER_ERROR.
+    if (!getOperationAST(document, operationName ?? undefined)) {
+      const message = operationName ? `Unknown operation named "${operationName}"` : 'Must provide operationName when the query contains several operations';
+      throw apiError('OPERATION_RESOLUTION_FAILURE', message, { http: { status: 400 } });
+    }
     // The first limit exceeded, cheapest first: depth, aliases, directives (whole document), fields, cost.
     const [refused] = validate(schema, document, rules, { maxErrors: 1 });
     if (refused) throw refused;
@@ -190,8 +241,11 @@ export function operationLimits<TContext extends BaseContext>(limits: OperationL
       try {
         return count(schema, document, operationName, variables);
       } catch (error) {
-        // The variables do not fit: what execution would answer, without planning first.
-        throw apiError('BAD_USER_INPUT', error instanceof Error ? error.message : 'Invalid variables', { http: { status: 400 } });
+        // The library reports variables that do not fit as graphql-js's own GraphQLErrors: what
+        // execution would answer, without planning first. Anything else is a fault, not the
+        // client's: thrown on, formatError logs it and answers a generic INTERNAL_SERVER_ERROR.
+        if (!(error instanceof GraphQLError)) throw error;
+        throw apiError('BAD_USER_INPUT', error.message, { http: { status: 400 } });
       }
     };
     const fields = measure(operationFields);

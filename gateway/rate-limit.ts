@@ -17,12 +17,14 @@
  * when identities did not answer invalid_client: checking first and counting after the answer
  * would let fifty parallel guesses all pass the check before the first failure is counted.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { env, envInt } from '../lib/config.js';
+import { MAX_CLIENT_ID_LENGTH, MalformedCredentials, parseBasicCredentials } from '../lib/auth/basic.js';
+import { ConfigurationError, env, envInt } from '../lib/config.js';
 import { rateLimited } from '../lib/errors.js';
 import { HttpError, logWarning, readBody, sendJson } from '../lib/http.js';
 
@@ -92,22 +94,22 @@ export function retryAfterSeconds(refusal: RateLimiterRes): number {
   return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
 }
 
-/** The client of a token request: HTTP Basic's user (form-decoded, RFC 6749 §2.3.1) or the form's client_id. */
-export function tokenClientId(authorization: string | undefined, form: URLSearchParams): string | undefined {
-  const match = /^\s*Basic +([A-Za-z0-9+/]+=*)\s*$/i.exec(authorization ?? '');
-  if (match) {
-    const raw = Buffer.from(match[1]!, 'base64').toString('utf8');
-    const colon = raw.indexOf(':');
-    if (colon > 0) {
-      const id = raw.slice(0, colon);
-      try {
-        return decodeURIComponent(id.replace(/\+/g, ' '));
-      } catch {
-        return id;
-      }
-    }
-  }
-  return form.get('client_id') || undefined;
+/**
+ * The client a token request names: HTTP Basic's user or the form's client_id, read as
+ * identities reads them (lib/auth/basic.ts); MalformedCredentials for a request identities
+ * refuses before authenticating anyone (an unreadable Basic header, an over-long client id).
+ */
+export function tokenClientId(authorization: string | undefined, form: URLSearchParams): string | undefined | MalformedCredentials {
+  const basic = parseBasicCredentials(authorization);
+  if (basic) return basic instanceof MalformedCredentials ? basic : basic.id;
+  const id = form.get('client_id') || undefined;
+  if (id !== undefined && id.length > MAX_CLIENT_ID_LENGTH) return new MalformedCredentials(`client_id is longer than ${MAX_CLIENT_ID_LENGTH} characters`);
+  return id;
+}
+
+/** A counter's key for a client id: fixed length whatever the id, so counters stay small. */
+function clientKey(clientId: string): string {
+  return createHash('sha256').update(clientId).digest('base64url');
 }
 
 /** IPv4-mapped IPv6 (`::ffff:10.0.0.1`, a dual-stack socket's view) counts as the IPv4 address it is. */
@@ -138,7 +140,6 @@ export interface ForwardToken {
 }
 
 export interface RateLimits {
-  readonly options: RateLimitOptions;
   sourceAddress(req: IncomingMessage): string;
   /** POST /oauth/token: refused with 429 while its client id or address is over the limit, else forwarded and its outcome counted. */
   tokenRequest(req: IncomingMessage, res: ServerResponse, forward: ForwardToken): Promise<void>;
@@ -186,13 +187,58 @@ function tooManyTokenRequests(res: ServerResponse, refusal: RateLimiterRes): voi
   );
 }
 
+/** Points taken from a counter, and when the window they were taken in ends. */
+interface Held {
+  store: RateLimiterAbstract;
+  key: string;
+  points: number;
+  windowEnds: number;
+}
+
+function held(store: RateLimiterAbstract, key: string, points: number, taken: RateLimiterRes): Held {
+  return { store, key, points, windowEnds: Date.now() + taken.msBeforeNext };
+}
+
+/**
+ * Returns points to the window they were taken in, and only to it: a refund after the window
+ * rolled over would land on a fresh counter as negative consumption, budget the next window
+ * never had (consume 9, window ends, give 9 back: the next window admits 19). The store may
+ * still expire the counter between the check and the refund (a Redis round trip); a negative
+ * result is then taken back at once.
+ */
+async function giveBack({ store, key, points, windowEnds }: Held): Promise<void> {
+  if (points <= 0 || Date.now() >= windowEnds) return;
+  const after = await store.reward(key, points);
+  if (after.consumedPoints < 0) await store.penalty(key, -after.consumedPoints);
+}
+
+/** A URL fit for a log line: its password (redis://:secret@host) replaced. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 export async function createRateLimits(options: RateLimitOptions): Promise<RateLimits> {
   let redis: Redis | undefined;
   if (options.redisUrl) {
     // Commands fail at once while Redis is away instead of queueing, so the insurance limiter takes over.
     redis = new Redis(options.redisUrl, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
+    // Quiet until the first connection: a Redis that is not there at start is the operator's to fix, told once below.
+    const untilConnected = () => undefined;
+    redis.on('error', untilConnected);
+    try {
+      await redis.connect();
+    } catch (error) {
+      redis.disconnect();
+      throw new ConfigurationError(`Cannot connect to Redis at REDIS_URL ${redactedUrl(options.redisUrl)} (${error instanceof Error ? error.message : String(error)}); start it or unset REDIS_URL to count in this process`);
+    }
+    redis.off('error', untilConnected);
     redis.on('error', (error: Error) => logWarning('rate limiter: Redis unavailable', error.message));
-    await redis.connect();
   }
   const limiter = (name: string, points: number, duration: number): RateLimiterAbstract => {
     const keyPrefix = `${options.keyPrefix}:${name}`;
@@ -206,23 +252,21 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
   const addressOf = (req: IncomingMessage) => sourceAddress(req, options.trustProxy);
 
   /** One point reserved on each limiter for `keys`, or the refusal of the first that is full (the others given back). */
-  async function reserve(entries: [RateLimiterAbstract, string][]): Promise<RateLimiterRes | null> {
-    const taken: [RateLimiterAbstract, string][] = [];
+  async function reserve(entries: [RateLimiterAbstract, string][]): Promise<RateLimiterRes | Held[]> {
+    const taken: Held[] = [];
     for (const [store, key] of entries) {
       try {
-        await store.consume(key, 1);
-        taken.push([store, key]);
+        taken.push(held(store, key, 1, await store.consume(key, 1)));
       } catch (error) {
-        await Promise.all(taken.map(([s, k]) => s.reward(k, 1)));
+        await Promise.all(taken.map(giveBack));
         if (isRefusal(error)) return error;
         throw error;
       }
     }
-    return null;
+    return taken;
   }
 
   return {
-    options,
     sourceAddress: addressOf,
 
     async tokenRequest(req, res, forward) {
@@ -236,16 +280,19 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
       }
       const clientId = tokenClientId(req.headers.authorization, new URLSearchParams(body.toString('utf8')));
       const entries: [RateLimiterAbstract, string][] = [[perAddress, addressOf(req)]];
-      if (clientId !== undefined) entries.push([perClient, clientId]);
-      const refusal = await reserve(entries);
-      if (refusal) return tooManyTokenRequests(res, refusal);
+      if (typeof clientId === 'string') entries.push([perClient, clientKey(clientId)]);
+      const reserved = await reserve(entries);
+      if (isRefusal(reserved)) return tooManyTokenRequests(res, reserved);
+      // Refused here with identities' answer, and the address keeps its point: credentials no
+      // client sends by mistake are a failed authentication that names no client to count.
+      if (clientId instanceof MalformedCredentials) return sendJson(res, 400, { error: 'invalid_request', error_description: clientId.description }, NO_STORE);
 
       let settled = false;
       const settle = (failed: boolean) => {
         if (settled) return;
         settled = true;
         if (failed) return;
-        Promise.all(entries.map(([store, key]) => store.reward(key, 1))).catch((error: unknown) => logWarning('rate limiter: could not return a point', error));
+        Promise.all(reserved.map(giveBack)).catch((error: unknown) => logWarning('rate limiter: could not return a point', error));
       };
       // Without an answer from identities (it is down, the client left) nothing failed authentication.
       res.once('close', () => settle(false));
@@ -295,20 +342,17 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
     plugin(costOf) {
       return {
         async requestDidStart() {
-          // What this request was charged before it ran, so the unused part can go back after.
-          let charge: { key: string; points: number } | undefined;
+          // What this request was charged before it ran, so the difference to what it used can be settled after.
+          let charge: Held | undefined;
           return {
-            async didResolveOperation({ schema, document, operationName, request, contextValue }) {
+            async didResolveOperation({ schema, document, request, contextValue }) {
               const key = contextValue.principal ? `principal:${contextValue.principal.id}` : `address:${contextValue.clientAddress}`;
-              // Prices the operation, or refuses it (over a limit, variables that do not fit) uncharged.
-              let points = costOf(schema, document, operationName, request.variables ?? {});
-              // An operation without a finite price (no limits in force) costs the whole budget.
-              if (!Number.isFinite(points)) points = options.costPerWindow;
+              // Prices the operation, or refuses it (over a limit, variables that do not fit, no such
+              // operation) uncharged. The name the client sent: the context's is null when it names none the document has.
               // Every operation costs something, or free ones (`{ __typename }`) could be sent without end.
-              points = Math.max(1, Math.ceil(points));
+              const points = Math.max(1, Math.ceil(costOf(schema, document, request.operationName, request.variables ?? {})));
               try {
-                await cost.consume(key, points);
-                charge = { key, points };
+                charge = held(cost, key, points, await cost.consume(key, points));
               } catch (error) {
                 if (!isRefusal(error)) throw error;
                 throw rateLimited(retryAfterSeconds(error));
@@ -316,11 +360,15 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
             },
             async willSendResponse({ response }) {
               if (!charge) return;
-              // The estimate assumes every page full; what the response holds is what it cost.
+              // A client pays the larger of the estimate and what the response held: the estimate
+              // assumes every page full and every unpaginated list at its bound (gateway/limits.ts),
+              // and a list longer than its bound (a tree deeper than assumed) is charged after the
+              // fact. The response has been produced by then, so it is never refused for it; the
+              // budget the next operations see is smaller.
               const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
-              const refund = charge.points - Math.max(1, resultCost(data));
-              if (refund <= 0) return;
-              await cost.reward(charge.key, refund).catch((error: unknown) => logWarning('rate limit: refund failed', error));
+              const used = Math.max(1, resultCost(data));
+              const settled = used > charge.points ? cost.penalty(charge.key, used - charge.points) : giveBack({ ...charge, points: charge.points - used });
+              await settled.catch((error: unknown) => logWarning('rate limit: could not settle an operation\'s cost', error));
             },
           };
         },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { API_KEY_HEADER, presentedApiKey } from '../lib/auth/api-keys.js';
 import { bearerToken, TokenVerifier, type Caller } from '../lib/auth/tokens.js';
@@ -59,6 +60,21 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/**
+ * Apollo Server refuses some persisted-query requests with an error that has no code, which
+ * formatError would take for a fault of ours ("Internal server error", with HTTP 400): they are
+ * the client's, and say so.
+ */
+const PERSISTED_QUERY_REFUSALS: Record<string, string> = {
+  'provided sha does not match query': 'The persistedQuery sha256Hash does not match the query: it must be the SHA-256 of the query text, in hex',
+  'Unsupported persisted query version': 'Unsupported persistedQuery version: only version 1 is supported',
+};
+
+function persistedQueryError(error: unknown): GraphQLFormattedError | undefined {
+  const message = error instanceof GraphQLError && !error.originalError ? PERSISTED_QUERY_REFUSALS[error.message] : undefined;
+  return message === undefined ? undefined : { message, extensions: { code: 'BAD_REQUEST' } };
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   // @apollo/gateway otherwise reports anonymous metrics to Apollo's cloud and probes cloud
   // metadata endpoints at start: an identity service sends nothing anywhere unless asked to.
@@ -85,7 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: (formatted, error) => {
-      const shown = limits.formatError(formatted, error) ?? formatError(formatted, error);
+      const shown = limits.formatError(formatted, error) ?? persistedQueryError(error) ?? formatError(formatted, error);
       return production.hideSuggestions ? withoutSuggestions(shown) : shown;
     },
     // The limits price each operation before throttling charges it: nothing is planned or

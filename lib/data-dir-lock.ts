@@ -10,9 +10,10 @@
  * mtime-based lock libraries do it, would instead block the next start for the staleness
  * period and lose the lock whenever the event loop stalls longer than that.
  */
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigurationError } from './config.js';
 
 export const LOCK_FILE = 'gateway.lock';
@@ -68,8 +69,7 @@ export function lockDataDir(dir: string): DataDirLock {
         throw new ConfigurationError(`Another gateway is already running on data directory ${absolute} (pid ${owner.pid}); stop it first or set DATA_DIR to another directory`);
       }
       // Stale (or unreadable: the lock is linked into place whole, so only damage makes it so).
-      // Removed only if it is still the one judged stale, not a lock another starter just took.
-      if (read(path) === held) unlinkQuietly(path);
+      takeOver(path, held);
     }
   } finally {
     unlinkQuietly(pending);
@@ -84,6 +84,36 @@ export function lockDataDir(dir: string): DataDirLock {
   };
   process.on('exit', release);
   return { path, release };
+}
+
+/**
+ * Removes the lock judged stale, and only it. Checking the content and then unlinking the path
+ * would leave a gap in which another starter removes the stale lock and links its own, which
+ * the unlink then removes: two processes on one directory. Renaming is atomic, so the file
+ * moved aside is exactly one file, and its content says whose: the stale lock is deleted,
+ * another starter's fresh one is linked back (the next round finds it and refuses). Linking it
+ * back fails only if a third starter linked its own lock in that instant; then this start gives
+ * up and says so rather than guess.
+ */
+function takeOver(path: string, stale: string): void {
+  const aside = `${path}.stale.${process.pid}.${randomBytes(6).toString('hex')}`;
+  try {
+    renameSync(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // another starter moved it first
+    throw error;
+  }
+  try {
+    if (read(aside) === stale) return;
+    try {
+      linkSync(aside, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new ConfigurationError(`Could not take the lock ${path}: several gateways are starting on data directory ${dirname(path)} at once; start one`);
+    }
+  } finally {
+    unlinkQuietly(aside);
+  }
 }
 
 function read(path: string): string | undefined {

@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   /** An operation over the gateway's depth, alias, directive, token or cost limits (refused before planning). */
   | 'OPERATION_LIMIT_EXCEEDED'
+  /** Apollo Server's code for a valid document naming no operation it can run (an unknown operationName). */
+  | 'OPERATION_RESOLUTION_FAILURE'
   | 'INTERNAL_SERVER_ERROR';
 
 export function apiError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {

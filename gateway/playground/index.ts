@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { sendJson } from '../../lib/http.js';
+import { appendVary } from '../cors.js';
 import { EXAMPLE_TABS } from './examples.js';
 
 const require = createRequire(import.meta.url);
@@ -172,6 +173,9 @@ export function createPlayground(): Playground {
 
   async function page(req: IncomingMessage, res: ServerResponse): Promise<true> {
     const { page } = await files();
+    // /graphql answers HTML or JSON by Accept; a cache must not hand one to the other. Added to
+    // what is there: on /graphql, CORS has already said the answer varies by Origin.
+    appendVary(res, 'Accept');
     send(req, res, 200, {
       'content-type': 'text/html; charset=utf-8',
       'content-length': page.length,
@@ -180,8 +184,6 @@ export function createPlayground(): Playground {
       'referrer-policy': 'no-referrer',
       'cross-origin-opener-policy': 'same-origin',
       'cache-control': 'no-cache',
-      // /graphql answers HTML or JSON by Accept; a cache must not hand one to the other.
-      vary: 'Accept',
     }, page);
     return true;
   }

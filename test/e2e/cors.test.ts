@@ -316,6 +316,16 @@ describe('CORS headers', () => {
     }
   });
 
+  it('the playground served at /graphql to a browser varies by Origin and by Accept', async ({ allowing }) => {
+    const url = await allowing([APP]);
+    for (const origin of [APP, 'http://evil.example.test']) {
+      const response = await fetch(`${url}/graphql`, { headers: { origin, accept: 'text/html' } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(values(response.headers, 'vary'), origin).toEqual(expect.arrayContaining(['origin', 'accept']));
+    }
+  });
+
   it('answers to an origin that is not listed or `null` carry no CORS permission, still varying by Origin', async ({ allowing, viewer }) => {
     const url = await allowing([APP]);
     for (const origin of ['http://evil.example.test', 'null']) {

@@ -217,6 +217,10 @@ describe('npm start: first contact', () => {
     { env: { CORS_ORIGINS: 'https://app.example.com/' + 'path' }, says: 'CORS_ORIGINS: "https://app.example.com/path" is not an origin' },
     { env: { ACCESS_TOKEN_TTL: '15m' }, says: 'ACCESS_TOKEN_TTL must be a non-negative integer, got "15m"' },
     { env: { PORT: '4001', ORGANIZATIONS_PORT: '4001' }, says: 'PORT and ORGANIZATIONS_PORT set the same port 4001' },
+    // The gateway's own settings, read again when it starts: told before the database opens all the same.
+    { env: { MAX_QUERY_DEPTH: 'abc' }, says: 'MAX_QUERY_DEPTH must be a non-negative integer, got "abc"' },
+    { env: { RATE_LIMIT_COST_PER_WINDOW: 'lots' }, says: 'RATE_LIMIT_COST_PER_WINDOW must be a non-negative integer, got "lots"' },
+    { env: { TRUST_PROXY: 'yes' }, says: 'TRUST_PROXY must be a non-negative integer, got "yes"' },
   ])('a configuration mistake ($says): one line, and nothing opened or started', async ({ env, says }, { failedStart, ports, dataDir }) => {
     const failed = await failedStart({ ...ports.env, ...env });
     expect(failed.code).toBe(1);
@@ -229,6 +233,15 @@ describe('npm start: first contact', () => {
     const failed = await failedStart({ ...ports.env, SUBGRAPH_TIMEOUT_MS: 'soon' });
     expect(failed.code).toBe(1);
     expect(oneLine(failed.stderr)).toContain('SUBGRAPH_TIMEOUT_MS must be a non-negative integer, got "soon"');
+  }, 240_000);
+
+  it('a Redis that cannot be reached at REDIS_URL: one line naming it; the data directory is left usable for the next start', async ({ start, failedStart, ports }) => {
+    const failed = await failedStart({ ...ports.env, REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(failed.code).toBe(1);
+    expect(oneLine(failed.stderr)).toContain('Identity gateway cannot start: Cannot connect to Redis at REDIS_URL redis://127.0.0.1:1');
+    const next = await start(ports.env);
+    expect((await fetch(`${ports.url}/healthz`)).status).toBe(200);
+    expect(await stop(next.child, 'SIGTERM')).toBe(0);
   }, 240_000);
 
   it('confirms a bootstrap secret taken from the environment without printing it; that secret gets tokens', async ({ start, ports }) => {

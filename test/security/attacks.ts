@@ -30,6 +30,17 @@ export function parentChildrenChain(levels: number): string {
   return `query Chain($id: ID!) { organization(id: $id) { ${inner} } }`;
 }
 
+/**
+ * `ancestors` inside `ancestors`: a plain list, so every level multiplies the response by the
+ * depth of the tree (ten levels on a chain 14 deep answered 15,915 fields) while depth and
+ * field count stay small.
+ */
+export function nestedAncestors(levels: number): string {
+  let inner = 'id';
+  for (let i = 0; i < levels; i++) inner = `id ancestors { ${inner} }`;
+  return `query Ancestors($id: ID!) { organization(id: $id) { ${inner} } }`;
+}
+
 export const aliases = (count: number) => `query Aliases($id: ID!) { organization(id: $id) { ${Array.from({ length: count }, (_, i) => `a${i}: name`).join(' ')} } }`;
 /** Two directives on each of `fields` aliased fields (a directive that is not repeatable appears once per field). */
 export const directives = (fields: number) => `query Directives($id: ID!) { organization(id: $id) { ${Array.from({ length: fields }, (_, i) => `d${i}: name @include(if: true) @skip(if: false)`).join(' ')} } }`;

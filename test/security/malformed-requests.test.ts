@@ -53,3 +53,36 @@ describe('malformed requests never take a process down', () => {
     expect(await response.json()).toEqual({ status: 'ok', subgraphs: { organizations: 'ok', identities: 'ok', access: 'ok' } });
   });
 });
+
+describe('operations the gateway cannot run are the client\'s error, said plainly', () => {
+  const post = async (url: string, body: unknown) => {
+    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } };
+  };
+
+  it('an operationName the document does not define, or none for several operations: 400 saying which', async ({ stack }) => {
+    for (const [body, message] of [
+      [{ query: 'query A { __typename } query B { __typename }', operationName: 'C' }, 'Unknown operation named "C"'],
+      [{ query: 'query A { __typename }', operationName: 'B' }, 'Unknown operation named "B"'],
+      [{ query: 'query A { __typename } query B { __typename }' }, 'Must provide operationName when the query contains several operations'],
+    ] as const) {
+      const response = await post(stack.url, body);
+      expect(response.status, message).toBe(400);
+      expect(response.body.data, message).toBeUndefined();
+      expect(response.body.errors, message).toEqual([{ message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }]);
+    }
+    expect((await post(stack.url, { query: 'query A { __typename } query B { __typename }', operationName: 'B' })).body).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('an automatic persisted query whose hash does not match its query, or of another version: 400 saying so', async ({ stack }) => {
+    const mismatch = await post(stack.url, { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body.errors).toHaveLength(1);
+    expect(mismatch.body.errors![0]!.extensions?.code).toBe('BAD_REQUEST');
+    expect(mismatch.body.errors![0]!.message).toMatch(/sha256Hash does not match the query/);
+    const version = await post(stack.url, { query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: 'a'.repeat(64) } } });
+    expect(version.status).toBe(400);
+    expect(version.body.errors![0]!.extensions?.code).toBe('BAD_REQUEST');
+    expect(version.body.errors![0]!.message).toMatch(/version/);
+  });
+});

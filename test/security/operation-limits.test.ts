@@ -7,14 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
-import { getIntrospectionQuery, parse, validate, type OperationDefinitionNode, type TypeNode } from 'graphql';
+import { getIntrospectionQuery, getNullableType, isListType, isObjectType, parse, validate, type OperationDefinitionNode, type TypeNode } from 'graphql';
 import { describe, expect, vi } from 'vitest';
-import { DEFAULT_LIMITS, limitRules, operationCost, operationFields } from '../../gateway/limits.js';
+import { DEFAULT_LIMITS, LIST_SIZES, PERMISSION_LIST_SIZE, limitRules, operationCost, operationFields } from '../../gateway/limits.js';
+import { ALL_PERMISSIONS } from '../../subgraphs/common/authz/catalog.js';
 import { EXAMPLE_TABS } from '../../gateway/playground/examples.js';
 import { SUPERGRAPH_PATH } from '../../gateway/server.js';
 import { test } from '../harness/fixtures.js';
 import type { Client, GraphQLResponse } from '../harness/stack.js';
-import { WIDE, aliases, directives, doublingFragments, nestedFragments, parentChildrenChain, tokens } from './attacks.js';
+import { WIDE, aliases, directives, doublingFragments, nestedAncestors, nestedFragments, parentChildrenChain, tokens } from './attacks.js';
 
 
 const ATTACKS: { name: string; query: string; variables?: Record<string, unknown>; message: RegExp }[] = [
@@ -25,6 +26,7 @@ const ATTACKS: { name: string; query: string; variables?: Record<string, unknown
   { name: '100 aliases', query: aliases(100), message: /^Number of aliases 100 exceeds the limit of 30$/ },
   { name: '50 directives', query: directives(25), message: /^Number of directives 50 exceeds the limit of 30$/ },
   { name: '3,000 tokens', query: tokens(3000), message: /^Query exceeds the limit of 2000 tokens$/ },
+  { name: 'ancestors nested ten deep', query: nestedAncestors(10), message: /^Query cost \d+ exceeds the limit of 1000000$/ },
   { name: 'three nested pages of 100', query: WIDE, variables: { n: 100 }, message: /^Query cost \d+ exceeds the limit of 1000000$/ },
 ];
 
@@ -65,7 +67,8 @@ describe('operation limits at the gateway', () => {
     expect(plans.mock.calls.length).toBeGreaterThan(before);
     expect((await admin.gql(aliases(30), { id: organization.id })).data.organization.a29).toBe(organization.name);
     expect((await admin.gql(directives(15), { id: organization.id })).data.organization.d14).toBe(organization.name);
-    expect((await admin.gql(doublingFragments(6), { id: organization.id })).errors).toBeUndefined();
+    // Four levels: each spreads under ancestors, a list priced at ASSUMED_TREE_DEPTH, so a fifth is over the cost limit.
+    expect((await admin.gql(doublingFragments(4), { id: organization.id })).errors).toBeUndefined();
   });
 
   it('refuses batches whole, so no operation escapes its own limits by riding in one', async ({ stack, admin, organization }) => {
@@ -106,6 +109,25 @@ describe('the default limits admit what users are shown', () => {
     ...EXAMPLE_TABS.map((tab) => tab.query),
     getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true }),
   ];
+
+  test('every list field without pagination has a considered bound, and permission lists fit theirs', () => {
+    const unpaginated: string[] = [];
+    for (const type of Object.values(api.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        const list = isListType(getNullableType(field.type));
+        const paginated = field.args.some((arg) => arg.name === 'first' || arg.name === 'last');
+        if (list && !paginated && !(type.name.endsWith('Connection') && field.name === 'edges')) unpaginated.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(unpaginated.sort()).toEqual(Object.keys(LIST_SIZES).sort());
+    expect(ALL_PERMISSIONS.length).toBeLessThanOrEqual(PERMISSION_LIST_SIZE);
+  });
+
+  test('a breadcrumb query on ancestors is well inside the cost limit', () => {
+    const breadcrumbs = parse('query($id: ID!) { organization(id: $id) { name ancestors { id name } children { edges { node { name ancestors { label } } } } } }');
+    expect(operationCost(api, breadcrumbs, undefined, { id: 'x' })).toBeLessThan(DEFAULT_LIMITS.maxCost / 100);
+  });
 
   test('the README has queries to check', () => {
     expect(documents.length).toBeGreaterThan(15);

@@ -5,6 +5,7 @@
  * its counters start empty (in Redis under a prefix of its own).
  */
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
 import type { RateLimitOptions } from '../../gateway/rate-limit.js';
 import { test, unique } from '../harness/fixtures.js';
@@ -17,6 +18,13 @@ const UNLIMITED = 1_000_000;
 const STORES: { store: string; redisUrl?: string }[] = [{ store: 'memory' }, { store: 'redis', redisUrl: 'redis://127.0.0.1:6379' }];
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+/** Every character percent-encoded, as RFC 6749 §2.3.1 permits (a form-urlencoding reader decodes it to the same credential). */
+const percentEncoded = (text: string) => [...Buffer.from(text)].map((byte) => `%${byte.toString(16).padStart(2, '0').toUpperCase()}`).join('');
+/** Base64 with a '.' inside: Node's decoder skips it, a lenient parser (the OAuth library's) reads the same credential. */
+const dotted = (id: string, secret: string) => {
+  const encoded = Buffer.from(`${id}:${secret}`).toString('base64');
+  return `Basic ${encoded.slice(0, 4)}.${encoded.slice(4)}`;
+};
 
 async function tokenRequest(url: string, form: Record<string, string>, authorization?: string): Promise<TokenResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -51,9 +59,9 @@ describe.each(STORES)('throttling ($store)', ({ redisUrl }) => {
           tokenFailuresPerClient: UNLIMITED,
           tokenFailuresPerAddress: UNLIMITED,
           costPerWindow: UNLIMITED,
+          keyPrefix: `test-${randomUUID()}`,
           ...limits,
           redisUrl,
-          keyPrefix: `test-${randomUUID()}`,
         },
       }),
     )
@@ -89,6 +97,72 @@ describe.each(STORES)('throttling ($store)', ({ redisUrl }) => {
     expect(guesses.filter((guess) => guess.status === 429)).toHaveLength(40);
     const { clientId, clientSecret } = await credential();
     expectThrottled(await tokenRequest(url, GRANT, basic(clientId, clientSecret)));
+  });
+
+  it('refuses Basic credentials that are not exact base64 and counts them against the address', async ({ throttled, credential }) => {
+    const url = await throttled({ tokenFailuresPerAddress: 3, tokenWindowSeconds: 600 });
+    const { clientId, clientSecret } = await credential();
+    for (const authorization of [dotted(clientId, clientSecret), `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64url')}~`, 'Basic !!!']) {
+      const refused = await tokenRequest(url, GRANT, authorization);
+      expect(refused.status, authorization).toBe(400);
+      expect(refused.body.error, authorization).toBe('invalid_request');
+      expect(refused.body, authorization).not.toHaveProperty('access_token');
+    }
+    // The three refusals used up the address's budget: even the right secret, well spelt, waits now.
+    expectThrottled(await tokenRequest(url, GRANT, dotted(clientId, clientSecret)));
+    expectThrottled(await tokenRequest(url, GRANT, basic(clientId, clientSecret)));
+  });
+
+  it('refuses the right secret in every spelling once its client is over the limit', async ({ throttled, credential }) => {
+    const url = await throttled({ tokenFailuresPerClient: 3, tokenWindowSeconds: 600 });
+    const { clientId, clientSecret } = await credential();
+    for (let i = 0; i < 3; i++) expect((await tokenRequest(url, GRANT, basic(clientId, 'wrong'))).status).toBe(401);
+    const unpadded = Buffer.from(`${clientId}:${clientSecret}`).toString('base64').replace(/=+$/, '');
+    for (const authorization of [
+      basic(clientId, clientSecret),
+      basic(percentEncoded(clientId), percentEncoded(clientSecret)),
+      `basic   ${unpadded}  `,
+      `BASIC ${unpadded}`,
+    ]) {
+      expectThrottled(await tokenRequest(url, GRANT, authorization));
+    }
+    expectThrottled(await tokenRequest(url, { ...GRANT, client_id: clientId, client_secret: clientSecret }));
+    // A spelling the gateway cannot count is no way around the limit: it is refused outright.
+    const dottedAnswer = await tokenRequest(url, GRANT, dotted(clientId, clientSecret));
+    expect(dottedAnswer.status).toBe(400);
+    expect(dottedAnswer.body).not.toHaveProperty('access_token');
+  });
+
+  it('refuses an over-long client id before counting it, and keys counters on a fixed-length digest', async ({ throttled, credential }) => {
+    const keyPrefix = `test-${randomUUID()}`;
+    const url = await throttled({ keyPrefix, tokenFailuresPerClient: 3, tokenWindowSeconds: 600 });
+    const long = 'x'.repeat(257);
+    // grant_type=nope is refused by identities for another reason than client authentication:
+    // without the check at the gateway it would be forwarded, counted under a 257-character key, and refunded.
+    for (const [context, response] of [
+      ['body', await tokenRequest(url, { grant_type: 'nope', client_id: long })],
+      ['Basic', await tokenRequest(url, { grant_type: 'nope' }, basic(long, 'secret'))],
+    ] as const) {
+      expect(response.status, context).toBe(400);
+      expect(response.body.error, context).toBe('invalid_request');
+      expect(response.body.error_description, context).toMatch(/client_id is longer than 256 characters/);
+    }
+    if (redisUrl) {
+      const redis = new Redis(redisUrl);
+      try {
+        expect(await redis.keys(`${keyPrefix}:token-failures-client:*`)).toEqual([]);
+        expect((await tokenRequest(url, { grant_type: 'nope', client_id: 'y'.repeat(256) })).body.error).toBe('unsupported_grant_type');
+        const keys = await redis.keys(`${keyPrefix}:token-failures-client:*`);
+        expect(keys).toHaveLength(1);
+        expect(keys[0]!.length).toBeLessThan(`${keyPrefix}:token-failures-client:`.length + 64);
+      } finally {
+        redis.disconnect();
+      }
+    }
+    // A client id at the limit is still a client id: its failures are counted.
+    const { clientSecret } = await credential();
+    for (let i = 0; i < 3; i++) expect((await tokenRequest(url, GRANT, basic('z'.repeat(256), clientSecret))).status).toBe(401);
+    expectThrottled(await tokenRequest(url, GRANT, basic('z'.repeat(256), clientSecret)));
   });
 
   it('counts only failed client authentication: tokens issued and other refusals cost nothing', async ({ throttled, credential }) => {

@@ -64,6 +64,21 @@ describe('one client authentication method per request (RFC 6749 §2.3)', () => 
     }
   });
 
+  it('refuses at identities itself a Basic header that is not exact base64, rather than letting the OAuth library read it', async ({ stack, newCredential }) => {
+    const a = await newCredential();
+    const encoded = Buffer.from(`${a.clientId}:${a.clientSecret}`).toString('base64');
+    // Node's base64 decoder skips '.', '~' and '-', and the library's parser admits them: read
+    // leniently, each of these is the right secret, under a client id the gateway cannot count.
+    for (const payload of [`${encoded.slice(0, 4)}.${encoded.slice(4)}`, `${encoded}~`, `${encoded.slice(0, 4)}-${encoded.slice(4)}`]) {
+      const response = await fetch(`${stack.stack.subgraphs.identities.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${payload}` },
+        body: new URLSearchParams(GRANT),
+      });
+      expectRefused({ status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> }, 400, 'invalid_request', payload);
+    }
+  });
+
   it('accepts a body client_id equal to the Basic one, and either method alone', async ({ stack, newCredential }) => {
     const a = await newCredential();
     const basic = { id: a.clientId, secret: a.clientSecret };

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import OAuth2Server, { Request as OAuthRequest, Response as OAuthResponse, OAuthError, type Client, type Token } from '@node-oauth/oauth2-server';
 import type { Database } from '../../../common/db/orm.js';
 import { HttpError, readBody, sendJson, type Route } from '../../../../lib/http.js';
+import { MAX_CLIENT_ID_LENGTH, MalformedCredentials, parseBasicCredentials } from '../../../../lib/auth/basic.js';
 import { ACCESS_TOKEN_ALGORITHMS } from '../../../../lib/auth/tokens.js';
 import { authenticateClient, type AuthenticatedClient } from './client-credentials.js';
 import type { TokenIssuer } from './issuer.js';
@@ -40,30 +41,10 @@ function parseForm(raw: Buffer): Record<string, string> | string {
   return form;
 }
 
-/** The Basic credentials of an Authorization header: null without one, 'malformed' when they cannot be read. */
-function basicCredentials(header: string | undefined): { id: string; secret: string } | 'malformed' | null {
-  if (!header || !/^\s*Basic(\s|$)/i.test(header)) return null;
-  const match = /^Basic +([A-Za-z0-9+/]+=*)$/i.exec(header.trim());
-  if (!match) return 'malformed';
-  const raw = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = raw.indexOf(':');
-  if (colon < 0) return 'malformed';
-  // RFC 6749 §2.3.1: client_secret_basic credentials are form-urlencoded before base64
-  // (strict clients such as oauth4webapi encode even '-' and '_').
-  const decode = (part: string) => {
-    try {
-      return decodeURIComponent(part.replace(/\+/g, ' '));
-    } catch {
-      return part;
-    }
-  };
-  return { id: decode(raw.slice(0, colon)), secret: decode(raw.slice(colon + 1)) };
-}
-
 /** The library's basic-auth parser does not form-decode, so the header is handed over decoded. */
 function formDecodedBasic(header: string | undefined): string | undefined {
-  const basic = basicCredentials(header);
-  if (!basic || basic === 'malformed') return header;
+  const basic = parseBasicCredentials(header);
+  if (!basic || basic instanceof MalformedCredentials) return header;
   return `Basic ${Buffer.from(`${basic.id}:${basic.secret}`).toString('base64')}`;
 }
 
@@ -74,10 +55,10 @@ function formDecodedBasic(header: string | undefined): string | undefined {
  * client_id equal to the header's is no second method (some clients always send it).
  */
 function mixesAuthenticationMethods(header: string | undefined, form: Record<string, string>): boolean {
-  const basic = basicCredentials(header);
+  const basic = parseBasicCredentials(header);
   if (!basic) return false;
   if (form.client_secret !== undefined) return true;
-  return form.client_id !== undefined && (basic === 'malformed' || form.client_id !== basic.id);
+  return form.client_id !== undefined && (basic instanceof MalformedCredentials || form.client_id !== basic.id);
 }
 
 /**
@@ -106,6 +87,13 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
 
   if (mixesAuthenticationMethods(req.headers.authorization, form)) {
     return oauthError(res, 400, 'invalid_request', 'Authenticate the client one way: HTTP Basic or client_id and client_secret in the body, not both');
+  }
+  // Refused here rather than handed to the library, whose parser reads headers ours does not
+  // (and the gateway's throttle, which reads them as we do, would not have counted).
+  const basic = parseBasicCredentials(req.headers.authorization);
+  if (basic instanceof MalformedCredentials) return oauthError(res, 400, 'invalid_request', basic.description);
+  if (form.client_id !== undefined && form.client_id.length > MAX_CLIENT_ID_LENGTH) {
+    return oauthError(res, 400, 'invalid_request', `client_id is longer than ${MAX_CLIENT_ID_LENGTH} characters`);
   }
 
   const em = deps.db.orm.em.fork();
