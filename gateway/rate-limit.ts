@@ -320,16 +320,15 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
     },
 
     async authenticationAttempt(req, attempt, failed) {
-      const entry: [RateLimiterAbstract, string] = [perAddress, addressOf(req)];
-      const refusal = await reserve([entry]);
-      if (refusal) throw rateLimited(retryAfterSeconds(refusal));
-      const giveBack = () => perAddress.reward(entry[1], 1).catch((error: unknown) => logWarning('rate limiter: could not return a point', error));
+      const reserved = await reserve([[perAddress, addressOf(req)]]);
+      if (isRefusal(reserved)) throw rateLimited(retryAfterSeconds(reserved));
+      const release = () => Promise.all(reserved.map(giveBack)).catch((error: unknown) => logWarning('rate limiter: could not return a point', error));
       try {
         const result = await attempt();
-        await giveBack();
+        await release();
         return result;
       } catch (error) {
-        if (!failed(error)) await giveBack();
+        if (!failed(error)) await release();
         throw error;
       }
     },
