@@ -118,6 +118,11 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   'RoleAssignment.permissions': PERMISSION_LIST_SIZE,
   'Role.permissions': PERMISSION_LIST_SIZE,
   'Viewer.platformPermissions': PERMISSION_LIST_SIZE,
+  'User.permissions': PERMISSION_LIST_SIZE,
+  'Membership.permissions': PERMISSION_LIST_SIZE,
+  'ApiKey.permissions': PERMISSION_LIST_SIZE,
+  // A member's assignments on one organization and its tenants.
+  'Membership.roleAssignments': 50,
   // Built-in roles plus an organization's custom ones.
   'Query.roles': 50,
   'AccessDecision.rolesThatGrant': 50,
