@@ -49,6 +49,16 @@ describe('settling an operation\'s cost after its response', () => {
     expect((await operation(limits, 1)).refused).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
   });
 
+  it('charges nothing for an operation it refused: one priced over what is left does not lock the caller out', async () => {
+    limits = await createRateLimits({ ...DEFAULT_RATE_LIMITS, costPerWindow: 100, costWindowSeconds: 60 });
+    const half = await operation(limits, 60);
+    await half.respond(60);
+    expect((await operation(limits, 50)).refused).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+    // 40 are left, as before the refusal.
+    expect((await operation(limits, 40)).refused).toBeUndefined();
+    expect((await operation(limits, 1)).refused).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+  });
+
   it('gives back what a response did not use, within the window it was charged in only', async () => {
     limits = await createRateLimits({ ...DEFAULT_RATE_LIMITS, costPerWindow: 10, costWindowSeconds: 1 });
     const first = await operation(limits, 9);
@@ -57,6 +67,16 @@ describe('settling an operation\'s cost after its response', () => {
     // The window it was charged in is over: a refund now would be budget the new window never had.
     await first.respond(1);
     expect((await operation(limits, 10)).refused).toBeUndefined();
+    expect((await operation(limits, 1)).refused).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+  });
+
+  it('charges nothing for an operation it refused: one priced over what is left does not lock the caller out', async () => {
+    limits = await createRateLimits({ ...DEFAULT_RATE_LIMITS, costPerWindow: 100, costWindowSeconds: 60 });
+    const half = await operation(limits, 60);
+    await half.respond(60);
+    expect((await operation(limits, 50)).refused).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+    // 40 are left, as before the refusal.
+    expect((await operation(limits, 40)).refused).toBeUndefined();
     expect((await operation(limits, 1)).refused).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
   });
 

@@ -354,6 +354,9 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
                 charge = held(cost, key, points, await cost.consume(key, points));
               } catch (error) {
                 if (!isRefusal(error)) throw error;
+                // The store counted the refused points too: an operation that never ran costs nothing,
+                // or one priced over what is left would lock its caller out for the rest of the window.
+                await giveBack(held(cost, key, points, error)).catch((refundError: unknown) => logWarning('rate limit: could not return a refused operation\'s points', refundError));
                 throw rateLimited(retryAfterSeconds(error));
               }
             },
