@@ -9,6 +9,7 @@ import { lockDataDir, type DataDirLock } from '../lib/data-dir-lock.js';
 import { exitOnStartFailure } from '../lib/main.js';
 import { parseCorsOrigins } from '../gateway/cors.js';
 import { mailOptionsFromEnv } from '../subgraphs/identities/modules/mail/config.js';
+import { loginCodeOptionsFromEnv } from '../subgraphs/identities/modules/login-code/login-code.config.js';
 import { linksFromEnv } from '../subgraphs/identities/links.js';
 import { DEFAULT_REFRESH_TOKEN_TTL_SECONDS } from '../subgraphs/identities/modules/session/session.config.js';
 import type { Stack } from './stack.js';
@@ -45,6 +46,7 @@ async function configFromEnv() {
     throw new ConfigurationError((error as Error).message);
   }
   mailOptionsFromEnv(); // read again by identities
+  loginCodeOptionsFromEnv(); // read again by identities
   const databaseUrl = process.env.DATABASE_URL || undefined;
   return {
     ports,

@@ -13,6 +13,7 @@ import { productionSwitchesFromEnv, withoutSuggestions, type ProductionSwitches 
 import { createApiKeyExchange } from './api-keys.js';
 import { corsOriginsFromEnv, createCors, isCorsPath, PREFLIGHT_PROOF_HEADERS } from './cors.js';
 import { createPlayground } from './playground/index.js';
+import { createSignInPage } from './sign-in/index.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
 import { createRateLimits, rateLimitOptionsFromEnv, type RateLimitOptions } from './rate-limit.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
@@ -130,12 +131,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const proxy = identitiesProxy(options.subgraphs.identities);
 
   const playground = createPlayground();
+  const signInPage = createSignInPage();
 
   const route: Route = async (req, res, url) => {
     // Before any handler, so every answer on these paths (429s and errors included) carries the headers.
     if (isCorsPath(url.pathname) && cors.handle(req, res)) return true;
     // GraphiQL at /playground, and at /graphql for a browser opening it: before Apollo sees the request.
     if (await playground.handle(req, res, url)) return true;
+    // What the welcome mail links to (unless SIGN_IN_URL names the application's own page).
+    if (await signInPage.handle(req, res, url)) return true;
     if (url.pathname === '/graphql') {
       // One id of ours from the edge through every subgraph's logs and audit events (safeHandler
       // minted it and echoes it); a client's x-request-id is only logged beside it.

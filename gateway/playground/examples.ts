@@ -14,6 +14,7 @@ query Me {
   me {
     principal {
       ... on ServiceAccount { id name }
+      ... on User { id email }
     }
     platformPermissions
     roleAssignments { role { key } organization { name } tenant { name } }

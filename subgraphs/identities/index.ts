@@ -7,6 +7,7 @@ import { defaultLinks, type Links } from './links.js';
 import { DEFAULT_REFRESH_TOKEN_TTL_SECONDS } from './modules/session/session.config.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openIdentitiesDatabase } from './database.js';
+import { loginCodeOptionsFromEnv, type LoginCodeOptions } from './modules/login-code/login-code.config.js';
 import { mailOptionsFromEnv, type MailOptions } from './modules/mail/config.js';
 import { startMailWorker } from './modules/mail/worker.js';
 import { TokenIssuer } from './modules/oauth/issuer.js';
@@ -30,6 +31,8 @@ export interface IdentitiesOptions {
   links?: Partial<Links>;
   /** The mail worker's settings; what is not given comes from the environment (SMTP_URL, MAIL_*). */
   mail?: Partial<MailOptions>;
+  /** Login codes' life and limits; what is not given comes from the environment (LOGIN_CODE_*). */
+  loginCodes?: Partial<LoginCodeOptions>;
 }
 
 /** The first route that handles the request. */
@@ -44,6 +47,8 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
   const { config } = options;
   // Read first: a bad SMTP_URL stops the start before anything opens.
   const mailOptions = { ...mailOptionsFromEnv(), ...options.mail };
+  const loginCodes = { ...loginCodeOptionsFromEnv(), ...options.loginCodes };
+  const sessions = { refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS };
   const database = options.database ?? (await openIdentitiesDatabase(config.databaseUrl, config.poolMax));
   const keys = new KeyStore(database, options.tokenTtlSeconds);
   await keys.ensureSigningKey();
@@ -55,12 +60,13 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
     config,
     port: options.port,
     host: options.host,
-    routes: anyOf(oauthRoutes({ db: database, keys, tokens, issuer: config.issuer }), apiKeyRoutes({ db: database, tokens, internalSecret: config.internalSecret })),
+    routes: anyOf(oauthRoutes({ db: database, keys, tokens, issuer: config.issuer, sessions }), apiKeyRoutes({ db: database, tokens, internalSecret: config.internalSecret })),
     services: {
       access: new AccessClient(options.accessUrl, config.internalSecret),
       tokens,
       links: { ...defaultLinks(config.issuer), ...options.links },
-      sessions: { refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS },
+      sessions,
+      loginCodes,
     },
     verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
   });

@@ -79,6 +79,10 @@ export const identityRules: IRules = {
     deleteServiceAccountCredential: can('service_account:manage', credentialArg, 'ServiceAccountCredential'),
     createApiKey: or(createsOwnKey, can('service_account:manage', keyHolderArg, 'ServiceAccount')),
     revokeApiKey: or(holdsKeyArg, userKeyArg, can('service_account:manage', keyArg, 'ApiKey')),
+    // Signing in is for people without a token yet; the addresses' own limits guard them.
+    requestLoginCode: allow,
+    verifyLoginCode: allow,
+    signOut: isAuthenticated,
   },
   Organization: {
     id: can('organization:read', (organization: { id: string }) => Place.organization(organization.id)),
@@ -106,6 +110,7 @@ export const identityRules: IRules = {
     can('service_account:read', async (key: { serviceAccountId: string | null }, _args: unknown, ctx: SubgraphContext) => inOrganization(await organizationOfApiKey(ctx, key)), 'ApiKey'),
   ),
   CreateApiKeyPayload: allow,
+  SignIn: allow,
   ApiKeyConnection: allow,
   ApiKeyEdge: allow,
   ServiceAccountConnection: allow,

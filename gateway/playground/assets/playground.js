@@ -89,6 +89,32 @@
     return { accessToken: body.access_token, expiresAt, label: `client ${clientId}` };
   }
 
+  /** A GraphQL operation of the token box itself (signing in); resolves to data, or rejects with the first error's message. */
+  async function graphql(query, variables) {
+    const response = await fetch(config.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      // not JSON: the status says enough
+    }
+    const error = body && Array.isArray(body.errors) && body.errors[0];
+    if (error) throw new Error(typeof error.message === 'string' ? error.message : `HTTP ${response.status}`);
+    if (!response.ok || !body || !body.data) throw new Error(`HTTP ${response.status}`);
+    return body.data;
+  }
+
+  function requestLoginCode(email) {
+    return graphql('mutation RequestLoginCode($email: String!) { requestLoginCode(email: $email) }', { email });
+  }
+
+  /** A person's token from the code mailed to them; the refresh token is not kept (this is a playground). */
+  async function loginCodeToken(email, code) {
+    const data = await graphql('mutation VerifyLoginCode($email: String!, $code: String!) { verifyLoginCode(email: $email, code: $code) { accessToken expiresIn } }', { email, code });
+    const { accessToken, expiresIn } = data.verifyLoginCode;
+    return { accessToken, expiresAt: Date.now() + expiresIn * 1000, label: email };
+  }
+
   // --- the token box -----------------------------------------------------------------------
 
   function field(label, props) {
@@ -96,7 +122,7 @@
   }
 
   function describe(token, now) {
-    if (!token) return { kind: 'none', text: 'No token: requests go out anonymous. Get one with client credentials, or paste one.' };
+    if (!token) return { kind: 'none', text: 'No token: requests go out anonymous. Get one with client credentials, sign in with an email, or paste one.' };
     if (isExpired(token)) return { kind: 'error', text: `The token of ${token.label} has expired. Get a new one.` };
     const until = token.expiresAt === null ? '' : `, valid for ${Math.max(1, Math.round((token.expiresAt - now) / 60000))} more min`;
     return { kind: 'ok', text: `Token of ${token.label}${until}: sent as Authorization: Bearer … with every request.` };
@@ -107,6 +133,10 @@
     const [clientId, setClientId] = useState('');
     const [clientSecret, setClientSecret] = useState('');
     const [pasted, setPasted] = useState('');
+    const [email, setEmail] = useState('');
+    const [code, setCode] = useState('');
+    const [codeSent, setCodeSent] = useState(false);
+    const [notice, setNotice] = useState(null);
     const [busy, setBusy] = useState(false);
     const [error, setError] = useState(null);
     const [now, setNow] = useState(Date.now());
@@ -132,6 +162,37 @@
       }
     }
 
+    async function sendCode(event) {
+      event.preventDefault();
+      setBusy(true);
+      setError(null);
+      try {
+        await requestLoginCode(email.trim());
+        setCodeSent(true);
+        setNotice(`If ${email.trim()} has an account, a code is on its way there.`);
+      } catch (failure) {
+        setError(failure instanceof Error ? failure.message : String(failure));
+      } finally {
+        setBusy(false);
+      }
+    }
+
+    async function signIn(event) {
+      event.preventDefault();
+      setBusy(true);
+      setError(null);
+      try {
+        onToken(await loginCodeToken(email.trim(), code));
+        setCode('');
+        setCodeSent(false);
+        setNotice(null);
+      } catch (failure) {
+        setError(failure instanceof Error ? failure.message : String(failure));
+      } finally {
+        setBusy(false);
+      }
+    }
+
     function applyPasted(event) {
       event.preventDefault();
       const accessToken = pasted.trim().replace(/^Bearer\s+/i, '');
@@ -141,7 +202,7 @@
       setPasted('');
     }
 
-    const status = error ? { kind: 'error', text: error } : describe(token, now);
+    const status = error ? { kind: 'error', text: error } : notice ? { kind: 'none', text: notice } : describe(token, now);
     return h(
       'section',
       { className: 'token-box', 'aria-label': 'Token' },
@@ -153,10 +214,16 @@
         field('Client secret', { name: 'client_secret', type: 'password', value: clientSecret, required: true, placeholder: 'cs_…', onChange: (e) => setClientSecret(e.target.value) }),
         h('button', { type: 'submit', disabled: busy }, busy ? 'Getting…' : 'Get token'),
       ),
-      // Sign-in for people goes here, as a form like the one above: an email, "Send code"
-      // (the requestLoginCode mutation), then the code and "Sign in" (verifyLoginCode, whose
-      // accessToken and expiresIn become the token through onToken). Not built while the
-      // gateway has no users who could sign in.
+      // People: an email, "Send code" (requestLoginCode), then the mailed code and "Sign in"
+      // (verifyLoginCode, whose accessToken and expiresIn become the token).
+      h(
+        'form',
+        { className: 'token-form', id: 'login-code', onSubmit: codeSent ? signIn : sendCode },
+        h('strong', null, 'Or sign in'),
+        field('Email', { name: 'email', type: 'email', value: email, required: true, placeholder: 'ann@example.com', onChange: (e) => { setEmail(e.target.value); setCodeSent(false); } }),
+        codeSent ? field('Code', { name: 'code', value: code, required: true, inputMode: 'numeric', autoComplete: 'one-time-code', placeholder: '8 digits', onChange: (e) => setCode(e.target.value) }) : null,
+        h('button', { type: 'submit', disabled: busy }, codeSent ? 'Sign in' : 'Send code'),
+      ),
       h(
         'form',
         { className: 'token-form', id: 'paste-token', onSubmit: applyPasted },

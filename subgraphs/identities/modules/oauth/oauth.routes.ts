@@ -4,13 +4,14 @@ import type { Database } from '../../../common/db/orm.js';
 import { HttpError, readBody, sendJson, type Route } from '../../../../lib/http.js';
 import { MAX_CLIENT_ID_LENGTH, MalformedCredentials, parseBasicCredentials } from '../../../../lib/auth/basic.js';
 import { ACCESS_TOKEN_ALGORITHMS } from '../../../../lib/auth/tokens.js';
+import { refreshSession, type SessionOptions } from '../session/session.service.js';
 import { authenticateClient, type AuthenticatedClient } from './client-credentials.js';
 import type { TokenIssuer } from './issuer.js';
 import type { KeyStore } from './keys.js';
 
 const FORM_LIMIT = 64 * 1024;
 /** Grants this server offers; the library knows more (password, ...) that we never enable. */
-const GRANT_TYPES = ['client_credentials'];
+const GRANT_TYPES = ['client_credentials', 'refresh_token'];
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const NO_SCOPES: string[] = [];
 
@@ -19,6 +20,7 @@ export interface OAuthDependencies {
   keys: KeyStore;
   tokens: TokenIssuer;
   issuer: string;
+  sessions: SessionOptions;
 }
 
 function oauthError(res: ServerResponse, status: number, error: string, description: string): void {
@@ -84,6 +86,8 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
   if (form.grant_type && !GRANT_TYPES.includes(form.grant_type)) {
     return oauthError(res, 400, 'unsupported_grant_type', `Supported grant types: ${GRANT_TYPES.join(', ')}`);
   }
+
+  if (form.grant_type === 'refresh_token') return refreshTokenGrant(deps, req, res, form);
 
   if (mixesAuthenticationMethods(req.headers.authorization, form)) {
     return oauthError(res, 400, 'invalid_request', 'Authenticate the client one way: HTTP Basic or client_id and client_secret in the body, not both');
@@ -152,13 +156,40 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
   sendJson(res, 200, response.body, NO_STORE);
 }
 
+const REFRESH_REFUSED = 'The refresh token is invalid, expired or already used, or its sign-in has ended: sign in again';
+
+/**
+ * grant_type=refresh_token (RFC 6749 §6) for users' sign-ins, beside the library: its grant
+ * wants a client for every refresh token, and a sign-in (a code, an invitation) has none; and
+ * rotation with reuse detection must read, use and replace the token under one lock
+ * (session.service.ts refreshSession), where the library splits it into separate model calls.
+ * Answers keep to §5.1 and §5.2 like the library's.
+ */
+async function refreshTokenGrant(deps: OAuthDependencies, req: IncomingMessage, res: ServerResponse, form: Record<string, string>): Promise<void> {
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+    return oauthError(res, 400, 'invalid_request', 'Invalid request: content must be application/x-www-form-urlencoded');
+  }
+  // A public client may name itself with client_id (§2.3, §3.2.1); a secret authenticates nobody here.
+  if (basicCredentials(req.headers.authorization) || form.client_secret !== undefined) {
+    return oauthError(res, 400, 'invalid_request', 'A sign-in belongs to no client: refresh its token without client authentication');
+  }
+  if (form.scope !== undefined) return oauthError(res, 400, 'invalid_scope', 'This server grants no scopes: authorization reads role assignments');
+  const presented = form.refresh_token;
+  if (presented === undefined) return oauthError(res, 400, 'invalid_request', 'Missing parameter: refresh_token');
+  const outcome = await refreshSession(deps.db.orm.em.fork(), deps.tokens, deps.sessions, presented);
+  if (outcome.kind === 'refused') return oauthError(res, 400, 'invalid_grant', REFRESH_REFUSED);
+  const { accessToken, refreshToken, expiresIn } = outcome.signIn;
+  sendJson(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, refresh_token: refreshToken }, NO_STORE);
+}
+
 export function metadata(issuer: string) {
   return {
     issuer,
     token_endpoint: `${issuer}/oauth/token`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     grant_types_supported: GRANT_TYPES,
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    // none: a sign-in's refresh token is presented without client authentication.
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     response_types_supported: [],
     token_endpoint_auth_signing_alg_values_supported: ACCESS_TOKEN_ALGORITHMS,
   };
