@@ -170,7 +170,7 @@ async function refreshTokenGrant(deps: OAuthDependencies, req: IncomingMessage, 
     return oauthError(res, 400, 'invalid_request', 'Invalid request: content must be application/x-www-form-urlencoded');
   }
   // A public client may name itself with client_id (§2.3, §3.2.1); a secret authenticates nobody here.
-  if (basicCredentials(req.headers.authorization) || form.client_secret !== undefined) {
+  if (parseBasicCredentials(req.headers.authorization) || form.client_secret !== undefined) {
     return oauthError(res, 400, 'invalid_request', 'A sign-in belongs to no client: refresh its token without client authentication');
   }
   if (form.scope !== undefined) return oauthError(res, 400, 'invalid_scope', 'This server grants no scopes: authorization reads role assignments');
