@@ -5,6 +5,7 @@ import { TokenVerifier } from '../../lib/auth/tokens.js';
 import { AccessClient } from '../common/access-client.js';
 import { defaultLinks, type Links } from './links.js';
 import { DEFAULT_REFRESH_TOKEN_TTL_SECONDS } from './modules/session/session.config.js';
+import { invitationTtlFromEnv } from './modules/invitation/invitation.config.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openIdentitiesDatabase } from './database.js';
 import { mailOptionsFromEnv, type MailOptions } from './modules/mail/config.js';
@@ -28,6 +29,8 @@ export interface IdentitiesOptions {
   refreshTokenTtlSeconds?: number;
   /** Where mails link to; the gateway's own pages by default. */
   links?: Partial<Links>;
+  /** How long an invitation's link works, in seconds; INVITATION_TTL (a week) when not given. */
+  invitationTtlSeconds?: number;
   /** The mail worker's settings; what is not given comes from the environment (SMTP_URL, MAIL_*). */
   mail?: Partial<MailOptions>;
 }
@@ -44,6 +47,7 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
   const { config } = options;
   // Read first: a bad SMTP_URL stops the start before anything opens.
   const mailOptions = { ...mailOptionsFromEnv(), ...options.mail };
+  const invitationTtlSeconds = options.invitationTtlSeconds ?? invitationTtlFromEnv();
   const database = options.database ?? (await openIdentitiesDatabase(config.databaseUrl, config.poolMax));
   const keys = new KeyStore(database, options.tokenTtlSeconds);
   await keys.ensureSigningKey();
@@ -61,6 +65,7 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
       tokens,
       links: { ...defaultLinks(config.issuer), ...options.links },
       sessions: { refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS },
+      invitations: { ttlSeconds: invitationTtlSeconds },
     },
     verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
   });

@@ -1,6 +1,7 @@
 import { buildSubgraph, type SubgraphSchema } from '../common/federation.js';
 import { ApiKeyResolver, ServiceAccountApiKeysResolver } from './modules/api-key/api-key.resolver.js';
 import { CredentialResolver } from './modules/credential/credential.resolver.js';
+import { InvitationResolver, OrganizationInvitationsResolver } from './modules/invitation/invitation.resolver.js';
 import { MembershipResolver, OrganizationMembersResolver } from './modules/membership/membership.resolver.js';
 import { resolveUserReference } from './modules/user/user.reference.js';
 import { UserResolver } from './modules/user/user.resolver.js';
@@ -20,6 +21,8 @@ export function buildIdentitiesSchema(): Promise<SubgraphSchema> {
       UserResolver,
       MembershipResolver,
       OrganizationMembersResolver,
+      InvitationResolver,
+      OrganizationInvitationsResolver,
     ],
     references: {
       Organization: { __resolveReference: resolveOrganizationReference },
