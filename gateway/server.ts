@@ -12,6 +12,7 @@ import { productionSwitchesFromEnv, withoutSuggestions, type ProductionSwitches 
 import { createApiKeyExchange } from './api-keys.js';
 import { corsOriginsFromEnv, createCors, isCorsPath, PREFLIGHT_PROOF_HEADERS } from './cors.js';
 import { createPlayground } from './playground/index.js';
+import { createInvitationPage } from './invitation-page/index.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
 import { createRateLimits, rateLimitOptionsFromEnv, type RateLimitOptions } from './rate-limit.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
@@ -114,12 +115,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const proxy = identitiesProxy(options.subgraphs.identities);
 
   const playground = createPlayground();
+  const invitationPage = createInvitationPage();
 
   const route: Route = async (req, res, url) => {
     // Before any handler, so every answer on these paths (429s and errors included) carries the headers.
     if (isCorsPath(url.pathname) && cors.handle(req, res)) return true;
     // GraphiQL at /playground, and at /graphql for a browser opening it: before Apollo sees the request.
     if (await playground.handle(req, res, url)) return true;
+    // Where invitation mails link to by default (INVITATION_URL).
+    if (await invitationPage.handle(req, res, url)) return true;
     if (url.pathname === '/graphql') {
       // One id of ours from the edge through every subgraph's logs and audit events (safeHandler
       // minted it and echoes it); a client's x-request-id is only logged beside it.
