@@ -208,6 +208,15 @@ describe('invitations', () => {
     expect(neither.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
   });
 
+  it('deleting the invited user deletes its invitation: the link stops working', async ({ stack, admin, organization, user }) => {
+    const person = await user();
+    const invitation = (await admin.ok(INVITE, { o: organization.id, input: { email: person.email } })).inviteUser;
+    const token = await mailedToken(stack, person.email);
+    await admin.ok(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: person.id });
+    expect((await stack.anonymous.gql(ACCEPT, { token })).errors?.[0]).toMatchObject({ message: INVALID_LINK, extensions: { code: 'NOT_FOUND' } });
+    expect((await admin.gql(INVITATION, { id: invitation.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('CONFLICT for a member, and for an email with a pending invitation (in any case)', async ({ stack, admin, organization, user }) => {
     const member = await user();
     await admin.ok(`mutation($o: ID!, $u: ID!) { addMember(organizationId: $o, userId: $u) { id } }`, { o: organization.id, u: member.id });
