@@ -121,6 +121,7 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   'User.permissions': PERMISSION_LIST_SIZE,
   'Membership.permissions': PERMISSION_LIST_SIZE,
   'ApiKey.permissions': PERMISSION_LIST_SIZE,
+  'Invitation.permissions': PERMISSION_LIST_SIZE,
   // A member's assignments on one organization and its tenants.
   'Membership.roleAssignments': 50,
   // Built-in roles plus an organization's custom ones.

@@ -14,6 +14,7 @@ import { createApiKeyExchange } from './api-keys.js';
 import { corsOriginsFromEnv, createCors, isCorsPath, PREFLIGHT_PROOF_HEADERS } from './cors.js';
 import { createPlayground } from './playground/index.js';
 import { createSignInPage } from './sign-in/index.js';
+import { createInvitationPage } from './invitation-page/index.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
 import { createRateLimits, rateLimitOptionsFromEnv, type RateLimitOptions } from './rate-limit.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
@@ -132,6 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const playground = createPlayground();
   const signInPage = createSignInPage();
+  const invitationPage = createInvitationPage();
 
   const route: Route = async (req, res, url) => {
     // Before any handler, so every answer on these paths (429s and errors included) carries the headers.
@@ -140,6 +142,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (await playground.handle(req, res, url)) return true;
     // What the welcome mail links to (unless SIGN_IN_URL names the application's own page).
     if (await signInPage.handle(req, res, url)) return true;
+    // Where invitation mails link to by default (INVITATION_URL).
+    if (await invitationPage.handle(req, res, url)) return true;
     if (url.pathname === '/graphql') {
       // One id of ours from the edge through every subgraph's logs and audit events (safeHandler
       // minted it and echoes it); a client's x-request-id is only logged beside it.

@@ -54,3 +54,9 @@ for asset in $(echo "$page" | grep -o 'playground/assets/[^"]*'); do
   curl -sf -o /dev/null "$PUBLIC_URL/$asset" || { echo "compiled gateway: $asset of /playground is missing"; exit 1; }
 done
 echo "compiled gateway: /playground and its assets served"
+# The same for the invitation page (its assets are relative to /invitations/accept).
+page=$(curl -sf "$PUBLIC_URL/invitations/accept")
+for asset in $(echo "$page" | grep -o 'assets/accept\.[^"]*'); do
+  curl -sf -o /dev/null "$PUBLIC_URL/invitations/$asset" || { echo "compiled gateway: $asset of /invitations/accept is missing"; exit 1; }
+done
+echo "compiled gateway: /invitations/accept and its assets served"

@@ -1,7 +1,7 @@
 import { apiError, conflict, loggedInternalError } from '../../lib/errors.js';
 import { logError } from '../../lib/http.js';
 import type { SubgraphContext } from './context.js';
-import { callInternal, FORGET_PRINCIPAL_PATH } from './internal-routes.js';
+import { callInternal, FORGET_PRINCIPAL_PATH, GRANT_INVITED_ROLE_PATH } from './internal-routes.js';
 import { SubgraphClient, type SubgraphError } from './internal-client.js';
 
 const ASSIGN_ROLE = `mutation($input: AssignRoleInput!) { assignRole(input: $input) { id } }`;
@@ -13,6 +13,19 @@ export interface RoleGrant {
   tenantId?: string | null;
 }
 
+export interface InvitedGrant {
+  principalId: string;
+  roleKey: string;
+  organizationId: string;
+  tenantId: string | null;
+  /** The inviter, who answered for the role when inviting. */
+  createdBy: string | null;
+  invitationId: string;
+}
+
+/** Why access refused an invitation's role: the place is gone, the role is gone or changed scope, or the user is no active member there. */
+export type InvitedGrantRefusal = 'no_such_place' | 'unknown_role' | 'wrong_scope' | 'not_member';
+
 /**
  * What other subgraphs ask of access. Role assignments are access's to write, so a change
  * here that comes with one (an owner, a member's role, a user's platform roles) is two steps;
@@ -23,6 +36,20 @@ export class AccessClient extends SubgraphClient {
   async assignRole(ctx: SubgraphContext, grant: RoleGrant): Promise<SubgraphError | null> {
     const result = await this.call(ctx, ASSIGN_ROLE, { input: grant });
     return result.errors?.[0] ?? null;
+  }
+
+  /**
+   * Grants the role of an accepted invitation (internal route: the invitee may grant nothing
+   * itself; the inviter's right to grant it was checked when inviting). Null when granted or
+   * held already, otherwise why access refused.
+   */
+  async grantInvitedRole(ctx: SubgraphContext, grant: InvitedGrant): Promise<InvitedGrantRefusal | null> {
+    const answer = await callInternal(this.url, this.internalSecret, GRANT_INVITED_ROLE_PATH, { ...grant }, ctx.requestId);
+    if (answer.status === 200) return null;
+    const reason = answer.body.error;
+    if ((answer.status === 400 || answer.status === 404) && (reason === 'no_such_place' || reason === 'unknown_role' || reason === 'wrong_scope' || reason === 'not_member')) return reason;
+    logError(`access refused an invitation's role: HTTP ${answer.status}`);
+    throw loggedInternalError();
   }
 
   /**

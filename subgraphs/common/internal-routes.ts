@@ -6,6 +6,8 @@ import { HttpError, keepAliveAgent, logError, readBody, sendJson, type Route } f
 
 /** Access: remove a principal's role assignments (all, or one organization's). */
 export const FORGET_PRINCIPAL_PATH = '/internal/principals/forget';
+/** Access: grant the role of an accepted invitation, on the inviter's word (the invitee may grant nothing). */
+export const GRANT_INVITED_ROLE_PATH = '/internal/assignments/grant';
 
 /** An internal route's answer: a status and a JSON body. */
 export interface InternalAnswer {

@@ -5,6 +5,7 @@ import { TokenVerifier } from '../../lib/auth/tokens.js';
 import { AccessClient } from '../common/access-client.js';
 import { defaultLinks, type Links } from './links.js';
 import { DEFAULT_REFRESH_TOKEN_TTL_SECONDS } from './modules/session/session.config.js';
+import { invitationTtlFromEnv } from './modules/invitation/invitation.config.js';
 import { startSubgraphServer, type RunningSubgraph } from '../common/server.js';
 import { openIdentitiesDatabase } from './database.js';
 import { loginCodeOptionsFromEnv, type LoginCodeOptions } from './modules/login-code/login-code.config.js';
@@ -29,6 +30,8 @@ export interface IdentitiesOptions {
   refreshTokenTtlSeconds?: number;
   /** Where mails link to; the gateway's own pages by default. */
   links?: Partial<Links>;
+  /** How long an invitation's link works, in seconds; INVITATION_TTL (a week) when not given. */
+  invitationTtlSeconds?: number;
   /** The mail worker's settings; what is not given comes from the environment (SMTP_URL, MAIL_*). */
   mail?: Partial<MailOptions>;
   /** Login codes' life and limits; what is not given comes from the environment (LOGIN_CODE_*). */
@@ -49,6 +52,7 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
   const mailOptions = { ...mailOptionsFromEnv(), ...options.mail };
   const loginCodes = { ...loginCodeOptionsFromEnv(), ...options.loginCodes };
   const sessions = { refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS };
+  const invitationTtlSeconds = options.invitationTtlSeconds ?? invitationTtlFromEnv();
   const database = options.database ?? (await openIdentitiesDatabase(config.databaseUrl, config.poolMax));
   const keys = new KeyStore(database, options.tokenTtlSeconds);
   await keys.ensureSigningKey();
@@ -67,6 +71,7 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
       links: { ...defaultLinks(config.issuer), ...options.links },
       sessions,
       loginCodes,
+      invitations: { ttlSeconds: invitationTtlSeconds },
     },
     verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
   });

@@ -8,6 +8,8 @@ import { notFound } from '../../lib/errors.js';
 import { forbidden, unauthenticated } from '../../lib/errors.js';
 import { apiKeyById, organizationOfApiKey } from './modules/api-key/api-key.loaders.js';
 import { organizationOfCredential } from './modules/credential/credential.loaders.js';
+import { invitationById } from './modules/invitation/invitation.loaders.js';
+import { acceptedInThisRequest } from './modules/invitation/invitation.service.js';
 import { organizationOfServiceAccount } from './modules/service-account/service-account.loaders.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -57,6 +59,23 @@ const userKeyArg = rule({ cache: 'no_cache' })(async (_parent: unknown, args: an
   const key = await apiKeyById(ctx).load(parseId(args.id, 'id'));
   return key?.principalType === 'user' && (await ctx.authz.can('user:manage', Place.platform));
 });
+/**
+ * resendInvitation and revokeInvitation: member:invite where the invitation lives (its tenant,
+ * or its organization). Whoever may not read it (member:read) gets NOT_FOUND, as for an id that
+ * does not exist; whoever may read it but not invite gets FORBIDDEN.
+ */
+const managesInvitation = rule({ cache: 'no_cache' })(async (_parent: unknown, args: any, ctx: SubgraphContext) => {
+  if (!ctx.principal) return unauthenticated();
+  const invitation = await invitationById(ctx).load(parseId(args.id, 'id'));
+  const place = invitation && Place.of(invitation);
+  if (!place || !(await ctx.authz.can('member:read', place))) return notFound('Invitation');
+  return (await ctx.authz.can('member:invite', place)) ? true : forbidden('Missing permission member:invite');
+});
+/** Where an invitation is made: the tenant when one is named, else the organization. */
+const invitationPlaceArg = (_parent: unknown, args: any) =>
+  args.input?.tenantId != null ? Place.tenant(parseId(args.input.tenantId, 'tenantId')) : Place.organization(parseId(args.organizationId, 'organizationId'));
+/** The invitee sees what its acceptance handed out (the invitation, its user), signed in or not. */
+const acceptedHere = rule({ cache: 'no_cache' })((object: { id: string }, _args: unknown, ctx: SubgraphContext) => acceptedInThisRequest(ctx).has(object.id));
 const credentialArg = async (_parent: unknown, args: any, ctx: SubgraphContext) => inOrganization(await organizationOfCredential(ctx, parseId(args.id, 'id')));
 
 export const identityRules: IRules = {
@@ -64,6 +83,9 @@ export const identityRules: IRules = {
     user: isAuthenticated,
     users: can('user:read', platform),
     serviceAccount: can('service_account:read', accountArg('id'), 'ServiceAccount'),
+    invitation: isAuthenticated,
+    // Whoever holds the link, signed in or not; the token is the credential.
+    invitationPreview: allow,
   },
   Mutation: {
     createUser: can('user:manage', platform),
@@ -71,6 +93,10 @@ export const identityRules: IRules = {
     addMember: can('member:manage', organizationArg('organizationId')),
     updateMember: can('member:manage', organizationArg('organizationId')),
     removeMember: can('member:manage', organizationArg('organizationId')),
+    inviteUser: can('member:invite', invitationPlaceArg),
+    resendInvitation: managesInvitation,
+    revokeInvitation: managesInvitation,
+    acceptInvitation: allow,
     createServiceAccount: can('service_account:manage', organizationArg('organizationId')),
     updateServiceAccount: can('service_account:manage', accountArg('id'), 'ServiceAccount'),
     deleteServiceAccount: can('service_account:manage', accountArg('id'), 'ServiceAccount'),
@@ -88,9 +114,17 @@ export const identityRules: IRules = {
     id: can('organization:read', (organization: { id: string }) => Place.organization(organization.id)),
     serviceAccounts: can('service_account:read', (organization: { id: string }) => Place.organization(organization.id)),
     members: can('member:read', (organization: { id: string }) => Place.organization(organization.id)),
+    invitations: can('member:read', (organization: { id: string }) => Place.organization(organization.id)),
   },
-  User: { '*': visibleUser, apiKeys: or(isSelf, can('user:read', platform)) },
+  User: { '*': or(visibleUser, acceptedHere), apiKeys: or(isSelf, can('user:read', platform)) },
   Membership: or(ownMembership, can('member:read', (membership: { organizationId: string }) => Place.organization(membership.organizationId), 'Membership')),
+  Invitation: or(acceptedHere, can('member:read', (invitation: { organizationId: string; tenantId: string | null }) => Place.of(invitation), 'Invitation')),
+  InvitationConnection: allow,
+  InvitationEdge: allow,
+  InvitationPreview: allow,
+  AcceptInvitationPayload: allow,
+  SignIn: allow,
+  Tenant: allow,
   CreateUserPayload: allow,
   UserConnection: allow,
   UserEdge: allow,
@@ -110,7 +144,6 @@ export const identityRules: IRules = {
     can('service_account:read', async (key: { serviceAccountId: string | null }, _args: unknown, ctx: SubgraphContext) => inOrganization(await organizationOfApiKey(ctx, key)), 'ApiKey'),
   ),
   CreateApiKeyPayload: allow,
-  SignIn: allow,
   ApiKeyConnection: allow,
   ApiKeyEdge: allow,
   ServiceAccountConnection: allow,

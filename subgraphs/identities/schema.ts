@@ -3,6 +3,7 @@ import { ApiKeyResolver, ServiceAccountApiKeysResolver } from './modules/api-key
 import { CredentialResolver } from './modules/credential/credential.resolver.js';
 import { LoginCodeResolver } from './modules/login-code/login-code.resolver.js';
 import { SessionResolver } from './modules/session/session.resolver.js';
+import { InvitationResolver, OrganizationInvitationsResolver } from './modules/invitation/invitation.resolver.js';
 import { MembershipResolver, OrganizationMembersResolver } from './modules/membership/membership.resolver.js';
 import { resolveUserReference } from './modules/user/user.reference.js';
 import { UserResolver } from './modules/user/user.resolver.js';
@@ -24,6 +25,8 @@ export function buildIdentitiesSchema(): Promise<SubgraphSchema> {
       OrganizationMembersResolver,
       LoginCodeResolver,
       SessionResolver,
+      InvitationResolver,
+      OrganizationInvitationsResolver,
     ],
     references: {
       Organization: { __resolveReference: resolveOrganizationReference },

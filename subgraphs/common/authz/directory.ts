@@ -184,3 +184,20 @@ export async function readMemberships(em: EntityManager, ids: readonly string[])
   );
   return new Map(rows.map((r) => [r.id, { userId: r.user_id, organizationId: r.organization_id }]));
 }
+
+/**
+ * A custom role as an organization sees it: defined there or on an ancestor, the nearest
+ * definition winning (as access resolves it when assigning); null when there is none. For
+ * identities, which invites into roles that access owns.
+ */
+export async function readCustomRole(em: EntityManager, key: string, organizationId: string): Promise<{ scope: Scope; permissions: Permission[] } | null> {
+  const [row] = await sql<{ scope: Scope; permissions: Permission[] }>(
+    em,
+    `select r.scope, r.permissions from access.role r join organizations.organization o on o.id = ?::uuid
+      where r.key = ? and (r.organization_id = o.id or r.organization_id = any(o.path))
+      order by coalesce(array_position(o.path, r.organization_id), cardinality(o.path) + 1) desc
+      limit 1`,
+    [organizationId, key],
+  );
+  return row ?? null;
+}
