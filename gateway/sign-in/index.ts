@@ -9,42 +9,16 @@
  * and offers `signOut`. The refresh token is not kept: this page is for trying the gateway;
  * applications keep their own.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { sendJson } from '../../lib/http.js';
+import { staticPage, type Page } from '../pages.js';
 
 export const SIGN_IN_PATH = '/sign-in';
-const ASSET_PREFIX = '/sign-in/assets/';
 
-const ASSETS: Record<string, string> = {
-  'sign-in.js': 'text/javascript; charset=utf-8',
-  'sign-in.css': 'text/css; charset=utf-8',
-};
-
-/** Only the gateway, for scripts, styles and requests; no inline code of any kind. */
-export const SIGN_IN_CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-interface Asset {
-  type: string;
-  body: Buffer;
-  version: string;
-}
-
-function renderPage(assets: Map<string, Asset>): string {
-  // Relative to /sign-in, so the page works behind a proxy that mounts the gateway under a path.
-  const url = (name: string) => `sign-in/assets/${name}?v=${assets.get(name)!.version}`;
-  return `<!doctype html>
+export function createSignInPage(): Page {
+  return staticPage({
+    path: SIGN_IN_PATH,
+    assetPrefix: '/sign-in/assets/',
+    assets: { 'sign-in.js': new URL('./assets/sign-in.js', import.meta.url), 'sign-in.css': new URL('./assets/sign-in.css', import.meta.url) },
+    render: (asset) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -52,8 +26,8 @@ function renderPage(assets: Map<string, Asset>): string {
 <meta name="referrer" content="no-referrer">
 <title>Identity gateway · Sign in</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="${url('sign-in.css')}">
-<script defer src="${url('sign-in.js')}"></script>
+<link rel="stylesheet" href="${asset('sign-in.css')}">
+<script defer src="${asset('sign-in.js')}"></script>
 </head>
 <body>
 <main class="sign-in">
@@ -79,69 +53,6 @@ function renderPage(assets: Map<string, Asset>): string {
 </main>
 </body>
 </html>
-`;
-}
-
-async function load(): Promise<{ assets: Map<string, Asset>; page: Buffer }> {
-  const assets = new Map<string, Asset>();
-  await Promise.all(
-    Object.entries(ASSETS).map(async ([name, type]) => {
-      const body = await readFile(fileURLToPath(new URL(`./assets/${name}`, import.meta.url)));
-      assets.set(name, { type, body, version: createHash('sha256').update(body).digest('hex').slice(0, 16) });
-    }),
-  );
-  return { assets, page: Buffer.from(renderPage(assets)) };
-}
-
-function send(req: IncomingMessage, res: ServerResponse, headers: Record<string, string | number>, body: Buffer): void {
-  res.writeHead(200, { ...headers, 'content-length': body.length, 'x-content-type-options': 'nosniff' });
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-export interface SignInPage {
-  /** Answers the page's requests; false for every other request. */
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean | Promise<boolean>;
-}
-
-export function createSignInPage(): SignInPage {
-  let loaded: ReturnType<typeof load> | undefined;
-  const files = () => {
-    loaded ??= load().catch((error: unknown) => {
-      loaded = undefined;
-      throw error;
-    });
-    return loaded;
-  };
-
-  return {
-    async handle(req, res, url) {
-      const { pathname } = url;
-      if (pathname !== SIGN_IN_PATH && !pathname.startsWith(ASSET_PREFIX)) return false;
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
-        return true;
-      }
-      const { assets, page } = await files();
-      if (pathname === SIGN_IN_PATH) {
-        send(req, res, {
-          'content-type': 'text/html; charset=utf-8',
-          'content-security-policy': SIGN_IN_CONTENT_SECURITY_POLICY,
-          'referrer-policy': 'no-referrer',
-          'cross-origin-opener-policy': 'same-origin',
-          'cache-control': 'no-cache',
-        }, page);
-        return true;
-      }
-      const name = pathname.slice(ASSET_PREFIX.length);
-      const asset = Object.hasOwn(ASSETS, name) ? assets.get(name) : undefined;
-      if (!asset) return false;
-      send(req, res, {
-        'content-type': asset.type,
-        'cross-origin-resource-policy': 'same-origin',
-        // A URL with the current hash names exactly this content.
-        'cache-control': url.searchParams.get('v') === asset.version ? 'public, max-age=31536000, immutable' : 'no-cache',
-      }, asset.body);
-      return true;
-    },
-  };
+`,
+  });
 }

@@ -7,7 +7,7 @@
  */
 import type { Browser, Page, Request } from 'playwright-core';
 import { expect } from 'vitest';
-import { INVITATION_PAGE_POLICY } from '../../gateway/invitation-page/index.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../../gateway/pages.js';
 import { launchBrowser } from '../harness/browser.js';
 import { test as base, unique } from '../harness/fixtures.js';
 
@@ -100,7 +100,7 @@ test('a link that no longer works says so, and offers nothing to accept', async 
 test('the page is served with a policy that allows only the gateway', async ({ stack }) => {
   const response = await fetch(`${stack.url}/invitations/accept`);
   expect(response.status).toBe(200);
-  expect(response.headers.get('content-security-policy')).toBe(INVITATION_PAGE_POLICY);
+  expect(response.headers.get('content-security-policy')).toBe(PAGE_CONTENT_SECURITY_POLICY);
   expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   expect(response.headers.get('cache-control')).toBe('no-store');
   const html = await response.text();

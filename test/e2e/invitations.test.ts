@@ -104,8 +104,8 @@ describe('invitations', () => {
     expect((await admin.ok(INVITATION, { id: invitation.id })).invitation.status).toBe('ACCEPTED');
 
     // The role was the inviter's to give: the assignment says so; the events name the invitee as actor.
-    const assignments = (await admin.ok(`query($o: ID!, $u: ID!) { roleAssignments(organizationId: $o, principalId: $u) { edges { node { role { key } createdBy } } } }`, { o: organization.id, u: accepted.user.id })).roleAssignments.edges;
-    expect(assignments).toEqual([{ node: { role: { key: 'org_member' }, createdBy: me } }]);
+    const assignments = (await admin.ok(`query($o: ID!, $u: ID!) { roleAssignments(organizationId: $o, principalId: $u) { edges { node { role { key } createdBy { ... on ServiceAccount { id } ... on User { id } } } } } }`, { o: organization.id, u: accepted.user.id })).roleAssignments.edges;
+    expect(assignments).toEqual([{ node: { role: { key: 'org_member' }, createdBy: { id: me } } }]);
     const events = (await admin.ok(EVENTS, { o: organization.id })).auditEvents.edges.map((e: { node: { action: string } }) => e.node);
     expect(events.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['invitation.create', 'invitation.accept', 'membership.create', 'role_assignment.create']));
     expect(events.find((e: { action: string }) => e.action === 'invitation.accept').actor).toEqual({ id: accepted.user.id });

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page, Request } from 'playwright-core';
 import { expect } from 'vitest';
-import { SIGN_IN_CONTENT_SECURITY_POLICY } from '../../gateway/sign-in/index.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../../gateway/pages.js';
 import { launchBrowser } from '../harness/browser.js';
 import { test as base, unique } from '../harness/fixtures.js';
 
@@ -67,7 +67,7 @@ test('the welcome link signs a person in with the code from the mail; the playgr
   const link = /https?:\/\/\S+\/sign-in\?\S+/.exec(welcome!.text)![0];
   expect(new URL(link).searchParams.get('email')).toBe(address);
   const response = await page.goto(link);
-  expect(response!.headers()['content-security-policy']).toBe(SIGN_IN_CONTENT_SECURITY_POLICY);
+  expect(response!.headers()['content-security-policy']).toBe(PAGE_CONTENT_SECURITY_POLICY);
   const email = page.getByLabel('Email', { exact: true });
   await expect.poll(() => email.inputValue()).toBe(person.email);
 
