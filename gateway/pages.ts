@@ -28,13 +28,12 @@ export interface PageOptions {
   path: string;
   /** Where its assets are, e.g. /sign-in/assets/ (ending in a slash). */
   assetPrefix: string;
-  /** The asset files (.js, .css), as URLs of the files beside the page's module. */
-  assets: Record<string, URL>;
-  /**
-   * The page's HTML; `asset(name)` is the asset's URL relative to the page, versioned by its
-   * content (relative, so the page works behind a proxy that mounts the gateway under a path).
-   */
-  render(asset: (name: string) => string): string;
+  /** The page's script and stylesheet, as URLs of the files beside the page's module. */
+  assets: { script: [name: string, file: URL]; stylesheet: [name: string, file: URL] };
+  /** After "Identity gateway · " in the title. */
+  title: string;
+  /** The page's <body> content. */
+  body: string;
 }
 
 export interface Page {
@@ -60,20 +59,39 @@ function relativeAssetPath(path: string, assetPrefix: string): string {
 }
 
 export function staticPage(options: PageOptions): Page {
+  const files = [options.assets.script, options.assets.stylesheet];
+  const names = new Set(files.map(([name]) => name));
   let loaded: Promise<{ assets: Map<string, Asset>; page: Buffer }> | undefined;
   const load = async () => {
     const assets = new Map<string, Asset>();
     await Promise.all(
-      Object.entries(options.assets).map(async ([name, file]) => {
+      files.map(async ([name, file]) => {
         const body = await readFile(fileURLToPath(file));
         const type = TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream';
         assets.set(name, { type, body, version: createHash('sha256').update(body).digest('hex').slice(0, 16) });
       }),
     );
+    // Relative, so the page works behind a proxy that mounts the gateway under a path; versioned by content.
     const prefix = relativeAssetPath(options.path, options.assetPrefix);
-    return { assets, page: Buffer.from(options.render((name) => `${prefix}${name}?v=${assets.get(name)!.version}`)) };
+    const asset = (name: string) => `${prefix}${name}?v=${assets.get(name)!.version}`;
+    const page = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Identity gateway · ${options.title}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${asset(options.assets.stylesheet[0])}">
+<script defer src="${asset(options.assets.script[0])}"></script>
+</head>
+<body>
+${options.body}</body>
+</html>
+`;
+    return { assets, page: Buffer.from(page) };
   };
-  const files = () => {
+  const ready = () => {
     loaded ??= load().catch((error: unknown) => {
       loaded = undefined;
       throw error;
@@ -90,7 +108,7 @@ export function staticPage(options: PageOptions): Page {
         sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
         return true;
       }
-      const { assets, page } = await files();
+      const { assets, page } = await ready();
       if (isPage) {
         send(req, res, {
           'content-type': 'text/html; charset=utf-8',
@@ -102,7 +120,7 @@ export function staticPage(options: PageOptions): Page {
         return true;
       }
       const name = pathname.slice(options.assetPrefix.length);
-      const asset = Object.hasOwn(options.assets, name) ? assets.get(name) : undefined;
+      const asset = names.has(name) ? assets.get(name) : undefined;
       if (!asset) return false;
       send(req, res, {
         'content-type': asset.type,

@@ -17,28 +17,15 @@ export function createInvitationPage(): Page {
   return staticPage({
     path: INVITATION_PAGE_PATH,
     assetPrefix: '/invitations/assets/',
-    assets: { 'accept.js': new URL('./assets/accept.js', import.meta.url), 'accept.css': new URL('./assets/accept.css', import.meta.url) },
-    render: (asset) => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Identity gateway · Invitation</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${asset('accept.css')}">
-<script defer src="${asset('accept.js')}"></script>
-</head>
-<body>
-<main id="invitation" aria-live="polite">
+    assets: { script: ['accept.js', new URL('./assets/accept.js', import.meta.url)], stylesheet: ['accept.css', new URL('./assets/accept.css', import.meta.url)] },
+    title: 'Invitation',
+    body: `<main id="invitation" aria-live="polite">
 <h1>Invitation</h1>
 <p id="status">Reading your invitation…</p>
 <noscript><p>This page needs JavaScript to accept the invitation.</p></noscript>
 <button id="accept" type="button" hidden>Accept invitation</button>
 <p id="next" hidden><a href="../playground">Open the playground</a> (you are signed in there too, in this tab).</p>
 </main>
-</body>
-</html>
 `,
   });
 }

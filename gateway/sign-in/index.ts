@@ -17,20 +17,9 @@ export function createSignInPage(): Page {
   return staticPage({
     path: SIGN_IN_PATH,
     assetPrefix: '/sign-in/assets/',
-    assets: { 'sign-in.js': new URL('./assets/sign-in.js', import.meta.url), 'sign-in.css': new URL('./assets/sign-in.css', import.meta.url) },
-    render: (asset) => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Identity gateway · Sign in</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${asset('sign-in.css')}">
-<script defer src="${asset('sign-in.js')}"></script>
-</head>
-<body>
-<main class="sign-in">
+    assets: { script: ['sign-in.js', new URL('./assets/sign-in.js', import.meta.url)], stylesheet: ['sign-in.css', new URL('./assets/sign-in.css', import.meta.url)] },
+    title: 'Sign in',
+    body: `<main class="sign-in">
 <h1>Sign in</h1>
 <noscript><p>This page needs JavaScript. Without it, call the requestLoginCode and verifyLoginCode mutations at /graphql.</p></noscript>
 <form id="email-form" hidden>
@@ -51,8 +40,6 @@ export function createSignInPage(): Page {
 </section>
 <p id="status" role="status" aria-live="polite"></p>
 </main>
-</body>
-</html>
 `,
   });
 }

@@ -5,23 +5,17 @@
  * too. Nothing the page loads or calls leaves the gateway, and the spent link leaves the
  * address bar.
  */
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { expect } from 'vitest';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../../gateway/pages.js';
-import { launchBrowser } from '../harness/browser.js';
+import { launchBrowser, recordedVisit, type Visit } from '../harness/browser.js';
 import { test as base, unique } from '../harness/fixtures.js';
 
-declare const document: { addEventListener(type: 'securitypolicyviolation', listener: (event: { violatedDirective: string; blockedURI: string }) => void): void };
 declare const sessionStorage: { getItem(key: string): string | null };
 
 const PLAYGROUND_TOKEN_KEY = 'identity-gateway:playground:token';
 const INVITE = `mutation($o: ID!, $email: String!) { inviteUser(organizationId: $o, input: { email: $email }) { id } }`;
 
-interface Visit {
-  page: Page;
-  requests: Request[];
-  problems: string[];
-}
 
 const test = base
   // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from its destructuring
@@ -31,20 +25,9 @@ const test = base
     return browser;
   })
   .extend('visit', async ({ browser }, { onCleanup }): Promise<Visit> => {
-    const context = await browser.newContext();
-    onCleanup(() => context.close());
-    const page = await context.newPage();
-    const requests: Request[] = [];
-    const problems: string[] = [];
-    context.on('request', (request) => requests.push(request));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
-    });
-    return { page, requests, problems };
+    const { close, ...visit } = await recordedVisit(browser);
+    onCleanup(close);
+    return visit;
   });
 
 async function mailedLink(stack: { mailbox: { waitFor(email: string): Promise<{ text: string }[]> } }, email: string): Promise<string> {

@@ -9,25 +9,20 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { expect } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../gateway/playground/index.js';
 import { EXAMPLE_TABS } from '../../gateway/playground/examples.js';
-import { launchBrowser } from '../harness/browser.js';
+import { launchBrowser, recordedVisit, type Visit } from '../harness/browser.js';
 import { test as base } from '../harness/fixtures.js';
 
-// What the functions run inside the page use (tsconfig has no DOM library).
-declare const document: { addEventListener(type: 'securitypolicyviolation', listener: (event: { violatedDirective: string; blockedURI: string }) => void): void };
+interface PlaygroundVisit extends Visit {
+  /** Opens the playground at `path` and waits until its docs show the schema. */
+  open(path: string): Promise<void>;
+}
+
 declare const sessionStorage: { getItem(key: string): string | null };
 declare const localStorage: Record<string, string>;
 
 const TOKEN_KEY = 'identity-gateway:playground:token';
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 
-interface Visit {
-  page: Page;
-  requests: Request[];
-  /** Console errors, uncaught exceptions and Content-Security-Policy violations. */
-  problems: string[];
-  /** Opens a path and waits until GraphiQL has read the schema (the docs explorer can show it). */
-  open(path: string): Promise<void>;
-}
 
 const test = base
   // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from its destructuring
@@ -37,27 +32,12 @@ const test = base
     return browser;
   })
   /** A fresh browser context (its own sessionStorage and localStorage) with one page, everything it does recorded. */
-  .extend('visit', async ({ browser, stack }, { onCleanup }): Promise<Visit> => {
-    const context = await browser.newContext();
-    onCleanup(() => context.close());
-    const page = await context.newPage();
-    const requests: Request[] = [];
-    const problems: string[] = [];
-    context.on('request', (request) => requests.push(request));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
-    // Injected by the browser driver, so the page's own policy does not apply to it.
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => {
-        console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
-      });
-    });
+  .extend('visit', async ({ browser, stack }, { onCleanup }): Promise<PlaygroundVisit> => {
+    const { close, ...visit } = await recordedVisit(browser);
+    onCleanup(close);
+    const { page } = visit;
     return {
-      page,
-      requests,
-      problems,
+      ...visit,
       async open(path) {
         await page.goto(`${stack.url}${path}`);
         await page.locator('.graphiql-container').waitFor();

@@ -3,24 +3,16 @@
  * welcome mail links to) and the playground's token box, each with the code read from the mail
  * a real SMTP server received; nothing the pages load or call leaves the gateway.
  */
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import { expect } from 'vitest';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../../gateway/pages.js';
-import { launchBrowser } from '../harness/browser.js';
+import { launchBrowser, recordedVisit, type Visit } from '../harness/browser.js';
 import { test as base, unique } from '../harness/fixtures.js';
 
-// What the functions run inside the page use (tsconfig has no DOM library).
-declare const document: { addEventListener(type: 'securitypolicyviolation', listener: (event: { violatedDirective: string; blockedURI: string }) => void): void };
 declare const sessionStorage: { getItem(key: string): string | null };
 
 const TOKEN_KEY = 'identity-gateway:playground:token';
 
-interface Visit {
-  page: Page;
-  requests: Request[];
-  /** Console errors, uncaught exceptions and Content-Security-Policy violations. */
-  problems: string[];
-}
 
 const test = base
   // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from its destructuring
@@ -30,22 +22,9 @@ const test = base
     return browser;
   })
   .extend('visit', async ({ browser }, { onCleanup }): Promise<Visit> => {
-    const context = await browser.newContext();
-    onCleanup(() => context.close());
-    const page = await context.newPage();
-    const requests: Request[] = [];
-    const problems: string[] = [];
-    context.on('request', (request) => requests.push(request));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => {
-        console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
-      });
-    });
-    return { page, requests, problems };
+    const { close, ...visit } = await recordedVisit(browser);
+    onCleanup(close);
+    return visit;
   })
   /** `codeFor(email, n)`: the code of the n-th mail to `email`, as the person reads it. */
   .extend('codeFor', ({ stack }) => async (email: string, n = 1): Promise<string> => {
