@@ -111,6 +111,7 @@ async function main(): Promise<void> {
 Identity gateway ready
   GraphQL         ${stack.issuer}/graphql
   Playground      ${stack.issuer}/playground
+  Sign-in page    ${stack.issuer}/sign-in   (without SMTP_URL, mails and their codes and links go to this log)
   Token endpoint  ${stack.issuer}/oauth/token
   JWKS            ${stack.issuer}/.well-known/jwks.json
   Subgraphs       organizations ${stack.subgraphs.organizations.url}, identities ${stack.subgraphs.identities.url}, access ${stack.subgraphs.access.url}
