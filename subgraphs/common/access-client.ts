@@ -53,6 +53,23 @@ export class AccessClient extends SubgraphClient {
   }
 
   /**
+   * assignRole as the second step of a change: `undo` takes the caller's first step back when
+   * access refuses, and also when it cannot be reached or answers nonsense, so no half of the
+   * change remains either way.
+   */
+  async assignRoleOrUndo(ctx: SubgraphContext, grant: RoleGrant, undo: () => Promise<void>): Promise<SubgraphError | null> {
+    let refused: SubgraphError | null;
+    try {
+      refused = await this.assignRole(ctx, grant);
+    } catch (error) {
+      await undo();
+      throw error;
+    }
+    if (refused) await undo();
+    return refused;
+  }
+
+  /**
    * Removes a principal's assignments: everywhere (a deleted user), or on one organization and
    * its tenants (a removed member; CONFLICT when that would leave the organization ownerless).
    */

@@ -115,6 +115,47 @@ describe('memberships', () => {
     ]);
   });
 
+  it('removing a member ends its roles below too, unless another membership backs them; re-adding brings none back', async ({ admin, tree, user }) => {
+    const dave = await user();
+    const bea = await user();
+    for (const person of [dave, bea]) await admin.ok(ADD, { o: tree.root.id, u: person.id, role: 'org_viewer' });
+    const assign = `mutation($u: ID!, $o: ID!) { assignRole(input: { principalId: $u, roleKey: "org_admin", organizationId: $o }) { id } }`;
+    await admin.ok(assign, { u: dave.id, o: tree.child.id });
+    await admin.ok(assign, { u: bea.id, o: tree.child.id });
+    // Bea also belongs to the child itself: her role there does not hang on the root membership.
+    await admin.ok(ADD, { o: tree.child.id, u: bea.id, role: 'org_viewer' });
+
+    for (const person of [dave, bea]) await admin.ok(REMOVE, { o: tree.root.id, u: person.id });
+    const left = (await admin.ok(ORG_ASSIGNMENTS, { o: tree.child.id })).roleAssignments.edges.map(
+      (e: { node: { role: { key: string }; principal: { id?: string } } }) => [e.node.principal.id, e.node.role.key],
+    );
+    expect(left).toEqual(expect.arrayContaining([[bea.id, 'org_admin'], [bea.id, 'org_viewer']]));
+    expect(left.filter(([id]: [string]) => id === dave.id)).toEqual([]);
+
+    await admin.ok(ADD, { o: tree.root.id, u: dave.id, role: 'org_viewer' });
+    const again = (await admin.ok(ORG_ASSIGNMENTS, { o: tree.child.id })).roleAssignments.edges;
+    expect(again.filter((e: { node: { principal: { id?: string } } }) => e.node.principal.id === dave.id)).toEqual([]);
+  });
+
+  it('nobody disables or removes a member who holds more than they do, and an organization keeps an active owner', async ({ admin, organization, principal, user }) => {
+    const owner = await user();
+    await admin.ok(ADD, { o: organization.id, u: owner.id, role: 'org_owner' });
+    const { client: orgAdmin } = await principal(organization.id, 'org_admin');
+    expect((await orgAdmin.gql(UPDATE, { o: organization.id, u: owner.id, status: 'DISABLED' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await orgAdmin.gql(REMOVE, { o: organization.id, u: owner.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // The platform may, but not the last active owner.
+    const last = await admin.gql(UPDATE, { o: organization.id, u: owner.id, status: 'DISABLED' });
+    expect(last.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'LAST_OWNER' });
+    const members = (await admin.ok(MEMBERS, { o: organization.id })).organization.members.edges;
+    expect(members.map((e: { node: { status: string } }) => e.node.status)).toEqual(['ACTIVE']);
+    // With a second owner, the first may be disabled.
+    const second = await user();
+    await admin.ok(ADD, { o: organization.id, u: second.id, role: 'org_owner' });
+    expect((await admin.ok(UPDATE, { o: organization.id, u: owner.id, status: 'DISABLED' })).updateMember.status).toBe('DISABLED');
+    // Now the second is the last active one.
+    expect((await admin.gql(UPDATE, { o: organization.id, u: second.id, status: 'DISABLED' })).errors?.[0]?.extensions?.reason).toBe('LAST_OWNER');
+  });
+
   it('member:read lists members and member:manage changes them; without them FORBIDDEN, and NOT_FOUND outside', async ({ admin, organization, principal, user, stack }) => {
     const ann = await user();
     const { client: viewer } = await principal(organization.id, 'org_viewer');

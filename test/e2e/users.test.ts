@@ -93,6 +93,16 @@ describe('users', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await userCount(admin, escalation.split('@')[0]!)).toBe(0);
 
+    // Nor does it take away what it could not give: platform_admin stays, and so does a user holding it.
+    const platformAdmin = (await admin.ok(CREATE, { input: { email: email('admin'), roleKeys: ['platform_admin'] } })).createUser.user;
+    const unassign = await userAdmin.gql(`mutation($id: ID!) { unassignRole(input: { principalId: $id, roleKey: "platform_admin" }) }`, { id: platformAdmin.id });
+    expect(unassign.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const deleteAdmin = await userAdmin.gql(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: platformAdmin.id });
+    expect(deleteAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await admin.ok(READ, { id: platformAdmin.id })).user.id).toBe(platformAdmin.id);
+    const stillAdmin = await admin.ok(ASSIGNMENTS, { id: platformAdmin.id });
+    expect(stillAdmin.roleAssignments.edges.map((e: { node: { role: { key: string } } }) => e.node.role.key)).toEqual(['platform_admin']);
+
     expect((await userAdmin.ok(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: created.id })).deleteUser).toBe(created.id);
     expect((await admin.gql(READ, { id: created.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(await userCount(admin, address.split('@')[0]!)).toBe(0);
@@ -115,7 +125,7 @@ describe('users', () => {
     const again = await admin.gql(`mutation($id: ID!, $key: String!) { assignRole(input: { principalId: $id, roleKey: $key }) { id } }`, { id: created.id, key });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const unknown = await admin.gql(CREATE, { input: { email: email('unknown-role'), roleKeys: ['no_such_role'] } });
-    expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'roleKeys' });
     const wrongScope = await admin.gql(CREATE, { input: { email: email('wrong-scope'), roleKeys: ['org_admin'] } });
     expect(wrongScope.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 

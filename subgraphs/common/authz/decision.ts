@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Caller } from '../../../lib/auth/tokens.js';
+import type { Caller, PrincipalType } from '../../../lib/auth/tokens.js';
 import { forbidden, invalidToken, notFound } from '../../../lib/errors.js';
 import { builtinRole, type Permission, type Scope } from './catalog.js';
 import { readAncestry, readCaller, readPrincipals, readTenantOwners, type CallerRecord, type PrincipalRecord } from './directory.js';
@@ -189,6 +189,18 @@ export class DecisionPoint {
     const held = await this.permissions(place);
     const missing = permissions.filter((p) => !held.has(p));
     if (missing.length) throw forbidden(`You cannot grant ${what}: you do not hold ${missing.join(', ')} here`);
+  }
+
+  /**
+   * Nobody takes away more than they could give: deleting a user, or disabling or removing a
+   * member, needs every permission that principal holds at the place (so an org_admin cannot
+   * disable an org_owner, nor a user_admin delete a platform_admin).
+   */
+  async assertOutranks(principal: { id: string; type: PrincipalType }, place: Place, what: string): Promise<void> {
+    const theirs = await new DecisionPoint(this.em, { id: principal.id, type: principal.type, organizationId: null, tokenId: '', sessionId: null, apiKeyId: null }).permissions(place);
+    const held = await this.permissions(place);
+    const missing = [...theirs].filter((p) => !held.has(p));
+    if (missing.length) throw forbidden(`You cannot ${what}: they hold ${missing.join(', ')} here, which you do not`);
   }
 
   /**

@@ -201,3 +201,42 @@ export async function readCustomRole(em: EntityManager, key: string, organizatio
   );
   return row ?? null;
 }
+
+/**
+ * Whether a user is the only org_owner of an organization whose ownership counts: other
+ * owners are service accounts, or users with an ACTIVE membership there or above.
+ */
+export async function isLastOwner(em: EntityManager, userId: string, organizationId: string): Promise<boolean> {
+  const [row] = await sql<{ owner: boolean; others: number }>(
+    em,
+    `select bool_or(ra.principal_id = ?::uuid) as owner,
+            count(*) filter (where ra.principal_id <> ?::uuid and (ra.principal_type <> 'user' or exists (
+              select 1 from organizations.organization o
+                join identities.membership m on m.organization_id = o.id or m.organization_id = any(o.path)
+               where o.id = ra.organization_id and m.user_id = ra.principal_id and m.status = 'ACTIVE')))::int as others
+       from access.role_assignment ra
+      where ra.organization_id = ?::uuid and ra.role_key = 'org_owner' and ra.tenant_id is null`,
+    [userId, userId, organizationId],
+  );
+  return row?.owner === true && row.others === 0;
+}
+
+/**
+ * The user's assignments that end with its membership of an organization: on the organization,
+ * its tenants and everything below it, except where another membership (there or above,
+ * other than this one) still backs them.
+ */
+export async function assignmentsEndingWithMembership(em: EntityManager, userId: string, organizationId: string): Promise<string[]> {
+  const rows = await sql<{ id: string }>(
+    em,
+    `select ra.id from access.role_assignment ra
+       join organizations.organization o on o.id = ra.organization_id
+      where ra.principal_id = ?::uuid and (o.id = ?::uuid or ?::uuid = any(o.path))
+        and not exists (
+          select 1 from identities.membership m
+           where m.user_id = ra.principal_id and m.organization_id <> ?::uuid
+             and (m.organization_id = o.id or m.organization_id = any(o.path)))`,
+    [userId, organizationId, organizationId, organizationId],
+  );
+  return rows.map((r) => r.id);
+}

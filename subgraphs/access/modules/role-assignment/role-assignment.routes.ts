@@ -3,6 +3,7 @@ import { audit } from '../../../common/audit/writer.js';
 import { DecisionPoint } from '../../../common/authz/decision.js';
 import { readPrincipals, readTenantOwners } from '../../../common/authz/directory.js';
 import type { Database } from '../../../common/db/orm.js';
+import { assignmentsEndingWithMembership } from '../../../common/authz/directory.js';
 import { sql } from '../../../common/db/orm.js';
 import { isUuid, newId } from '../../../common/ids.js';
 import { FORGET_PRINCIPAL_PATH, GRANT_INVITED_ROLE_PATH, internalRoutes, type InternalAnswer } from '../../../common/internal-routes.js';
@@ -11,7 +12,8 @@ import { resolveRole } from '../role/role.service.js';
 
 /**
  * Identities tells access when a principal leaves: a deleted user's assignments go everywhere,
- * a removed member's go from that organization and its tenants. Refused (409 LAST_OWNER)
+ * a removed member's go from that organization, its tenants and everything below it, unless
+ * another membership still backs them. Refused (409 LAST_OWNER)
  * when it would leave the organization without an org_owner, before anything is removed.
  */
 async function forgetPrincipal(database: Database, body: Record<string, unknown>): Promise<InternalAnswer> {
@@ -26,11 +28,11 @@ async function forgetPrincipal(database: Database, body: Record<string, unknown>
       );
       if (owners.some((o) => o.principal_id === principalId) && owners.length === 1) return { status: 409, body: { error: 'LAST_OWNER' } };
     }
-    const removed = await sql<{ id: string }>(
-      tx,
-      `delete from access.role_assignment where principal_id = ? and (?::uuid is null or organization_id = ?::uuid) returning id`,
-      [principalId, organizationId ?? null, organizationId ?? null],
-    );
+    const removed = organizationId
+      ? await sql<{ id: string }>(tx, `delete from access.role_assignment where id = any(?::uuid[]) returning id`, [
+          await assignmentsEndingWithMembership(tx, principalId, organizationId),
+        ])
+      : await sql<{ id: string }>(tx, `delete from access.role_assignment where principal_id = ? returning id`, [principalId]);
     return { status: 200, body: { removed: removed.length } };
   });
 }

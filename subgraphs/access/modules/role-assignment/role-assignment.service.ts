@@ -88,6 +88,8 @@ export async function assignRole(ctx: SubgraphContext, input: AssignRoleInput): 
 /** The removed assignment's id; CONFLICT when not held, and for the last org_owner of an organization. */
 export async function unassignRole(ctx: SubgraphContext, input: AssignRoleInput): Promise<string> {
   const target = await authorizedTarget(ctx, input);
+  // Nobody takes away a role they could not give: a user_admin does not unassign platform_admin.
+  await ctx.authz.assertGrantable(target.place, target.rolePermissions, target.roleKey);
   return ctx.em.transactional(async (tx) => {
     const where = { principalId: target.principal.id, roleKey: target.roleKey, organizationId: target.organizationId, tenantId: target.tenantId };
     const assignment = await tx.findOne(RoleAssignment, where, { lockMode: LockMode.PESSIMISTIC_WRITE });

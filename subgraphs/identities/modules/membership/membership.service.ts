@@ -3,6 +3,7 @@ import { Place } from '../../../common/authz/decision.js';
 import { audit, retractAudit } from '../../../common/audit/writer.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
+import { isLastOwner } from '../../../common/authz/directory.js';
 import { sql } from '../../../common/db/orm.js';
 import { parseId } from '../../../common/ids.js';
 import type { ConnectionArgs } from '../../../common/pagination.js';
@@ -37,14 +38,13 @@ export async function addMember(ctx: SubgraphContext, organizationIdArg: string,
     if (uniqueViolation(error)) throw conflict('The user is a member of this organization already');
     throw error;
   }
-  const refused = await accessClient(ctx).assignRole(ctx, { principalId: userId, roleKey, organizationId });
-  if (refused) {
-    await ctx.em.fork().transactional(async (tx) => {
+  const refused = await accessClient(ctx).assignRoleOrUndo(ctx, { principalId: userId, roleKey, organizationId }, () =>
+    ctx.em.fork().transactional(async (tx) => {
       await sql(tx, `delete from identities.membership where id = ?`, [membership.id]);
       await retractAudit(tx, ctx, membership.id);
-    });
-    throw refused.extensions?.field === 'roleKey' ? badInput('roleKey', refused.message) : assignmentRefused(refused, `give ${roleKey} here`);
-  }
+    }),
+  );
+  if (refused) throw refused.extensions?.field === 'roleKey' ? badInput('roleKey', refused.message) : assignmentRefused(refused, `give ${roleKey} here`);
   return membership;
 }
 
@@ -56,6 +56,12 @@ function membershipIds(organizationIdArg: string, userIdArg: string): { organiza
 export async function updateMember(ctx: SubgraphContext, organizationIdArg: string, userIdArg: string, input: UpdateMemberInput): Promise<Membership> {
   const { organizationId, userId } = membershipIds(organizationIdArg, userIdArg);
   if (input.status != null && !Object.values(MembershipStatus).includes(input.status)) throw badInput('status', 'status must be ACTIVE or DISABLED');
+  if (input.status === MembershipStatus.DISABLED) {
+    await ctx.authz.assertOutranks({ id: userId, type: 'user' }, Place.organization(organizationId), 'disable this member');
+    if (await isLastOwner(ctx.em, userId, organizationId)) {
+      throw conflict('An organization keeps at least one active org_owner; assign another owner first', { reason: 'LAST_OWNER' });
+    }
+  }
   return ctx.em.transactional(async (tx) => {
     const membership = await tx.findOne(Membership, { organizationId, userId }, { refresh: true });
     if (!membership) throw notFound('Membership');
@@ -76,6 +82,7 @@ export async function removeMember(ctx: SubgraphContext, organizationIdArg: stri
   const { organizationId, userId } = membershipIds(organizationIdArg, userIdArg);
   const existing = await ctx.em.findOne(Membership, { organizationId, userId });
   if (!existing) throw notFound('Membership');
+  await ctx.authz.assertOutranks({ id: userId, type: 'user' }, Place.organization(organizationId), 'remove this member');
   const removed = await accessClient(ctx).forgetPrincipal(ctx, userId, organizationId);
   return ctx.em.transactional(async (tx) => {
     const [row] = await sql<{ id: string }>(tx, `delete from identities.membership where organization_id = ? and user_id = ? returning id`, [organizationId, userId]);

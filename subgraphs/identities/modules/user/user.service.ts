@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { accessClient, assignmentRefused } from '../../../common/access-client.js';
 import { audit, retractAudit } from '../../../common/audit/writer.js';
+import { Place } from '../../../common/authz/decision.js';
 import type { SubgraphContext } from '../../../common/context.js';
 import { uniqueViolation } from '../../../common/db/errors.js';
 import { sql } from '../../../common/db/orm.js';
@@ -59,11 +60,8 @@ export async function createUser(ctx: SubgraphContext, input: CreateUserInput): 
     throw error;
   }
   for (const roleKey of roleKeys) {
-    const refused = await accessClient(ctx).assignRole(ctx, { principalId: payload.user.id, roleKey });
-    if (refused) {
-      await undoCreateUser(ctx, payload);
-      throw assignmentRefused(refused, `grant ${roleKey}`);
-    }
+    const refused = await accessClient(ctx).assignRoleOrUndo(ctx, { principalId: payload.user.id, roleKey }, () => undoCreateUser(ctx, payload));
+    if (refused) throw refused.extensions?.field === 'roleKey' ? badInput('roleKeys', refused.message) : assignmentRefused(refused, `grant ${roleKey}`);
   }
   // The welcome goes out only for a user that stays: after its roles, never for one taken back.
   if (notify) await ctx.em.transactional((tx) => enqueueWelcome(tx, links(ctx), payload.user));
@@ -88,6 +86,7 @@ async function undoCreateUser(ctx: SubgraphContext, created: CreateUserPayload):
  */
 export async function deleteUser(ctx: SubgraphContext, id: string): Promise<string> {
   const userId = parseId(id, 'id');
+  await ctx.authz.assertOutranks({ id: userId, type: 'user' }, Place.platform, 'delete this user');
   await ctx.em.transactional(async (tx) => {
     const [user] = await sql<{ email: string }>(tx, `delete from identities.user_account where id = ? returning email`, [userId]);
     if (!user) throw notFound('User');
