@@ -249,6 +249,15 @@ describe('signOut', () => {
     expect((await refresh(other.refreshToken)).status).toBe(200);
   });
 
+  it('deleteUser ends every sign-in of the user: access tokens get 401 on the next request, refresh tokens invalid_grant', async ({ stack, admin, user, signIn, refresh }) => {
+    const person = await user();
+    const session = await signIn(person.email);
+    expect(await status(stack, session.accessToken)).toBe(200);
+    await admin.ok(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: person.id });
+    expect(await status(stack, session.accessToken)).toBe(401);
+    expectInvalidGrant(await refresh(session.refreshToken));
+  });
+
   it('is refused for tokens of no sign-in (service accounts, API keys) and without a token', async ({ stack, admin, organization, principal }) => {
     const account = await principal(organization.id, 'org_viewer');
     const forAccount = await account.client.gql(`mutation { signOut }`);
