@@ -60,3 +60,9 @@ for asset in $(echo "$page" | grep -o 'assets/accept\.[^"]*'); do
   curl -sf -o /dev/null "$PUBLIC_URL/invitations/$asset" || { echo "compiled gateway: $asset of /invitations/accept is missing"; exit 1; }
 done
 echo "compiled gateway: /invitations/accept and its assets served"
+# And the sign-in page (its assets are relative to /sign-in).
+page=$(curl -sf "$PUBLIC_URL/sign-in")
+for asset in $(echo "$page" | grep -o 'sign-in/assets/[^"]*'); do
+  curl -sf -o /dev/null "$PUBLIC_URL/$asset" || { echo "compiled gateway: $asset of /sign-in is missing"; exit 1; }
+done
+echo "compiled gateway: /sign-in and its assets served"

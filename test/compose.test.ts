@@ -82,7 +82,7 @@ describe('docker-compose.yml', () => {
     for (const service of Object.values(services).filter((s) => s.command)) {
       expect(existsSync(new URL(sourceOf(service.command!), root)), service.command!.join(' ')).toBe(true);
     }
-    const code = ['lib/config.ts', 'gateway/main.ts', 'subgraphs/organizations/main.ts', 'subgraphs/identities/main.ts', 'subgraphs/identities/modules/mail/config.ts', 'subgraphs/identities/links.ts', 'subgraphs/identities/modules/invitation/invitation.config.ts', 'scripts/migrate.ts'].map(read).join('\n');
+    const code = ['lib/config.ts', 'gateway/main.ts', 'subgraphs/organizations/main.ts', 'subgraphs/identities/main.ts', 'subgraphs/identities/modules/mail/config.ts', 'subgraphs/identities/links.ts', 'subgraphs/identities/modules/invitation/invitation.config.ts', 'subgraphs/identities/modules/login-code/login-code.config.ts', 'scripts/migrate.ts'].map(read).join('\n');
     for (const name of new Set(nodeServices.flatMap((n) => Object.keys(services[n]!.environment!)))) {
       expect(code, name).toContain(`'${name}'`);
     }
