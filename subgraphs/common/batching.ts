@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { loader, type SubgraphContext } from './context.js';
-import { sql } from './db/orm.js';
+import { readModel, sql } from './db/orm.js';
 import { keysetSql, pageRequest, toConnection, type Connection, type ConnectionArgs, type PageRequest, type SortKey, type SortOrder } from './pagination.js';
 
 export interface PartitionedPage<R> {
@@ -53,7 +53,7 @@ export async function pagesByPartition<R extends Record<string, unknown>>(
 /**
  * A per-request loader of one connection page per parent key, one statement per batch.
  * Memoized per argument set, so sibling fields asked with the same arguments share a batch.
- * `source(keys)` selects the candidate rows with a `partition_key` column; rows become entities.
+ * `source(keys)` selects the candidate rows with a `partition_key` column; rows become read models (see readModel).
  */
 export function connectionLoader<T extends object>(
   ctx: SubgraphContext,
@@ -73,7 +73,7 @@ export function connectionLoader<T extends object>(
       const pages = await pagesByPartition<Record<string, unknown>>(ctx.em, { source: text, params, page, keys });
       return keys.map((key) => {
         const { rows, total } = pages.get(key)!;
-        const nodes = rows.map((row) => ctx.em.map(entity, row as never));
+        const nodes = rows.map((row) => readModel(ctx.em, entity, row));
         onNodes?.(nodes);
         return toConnection(nodes, page, total, keyOf);
       });

@@ -2,11 +2,10 @@ import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
 import type { IRules } from 'graphql-shield';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
-import { federationRules, permissions } from './authz/rules.js';
+import { federationRules, guardSchema } from './authz/rules.js';
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides"])`;
 
@@ -48,5 +47,5 @@ export async function buildSubgraph(options: SubgraphSchemaOptions): Promise<Sub
   const federated = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolverMap as any });
   const rules = options.rules as Record<string, any>;
   const merged: IRules = { ...rules, ...federationRules, Query: { ...(rules.Query ?? {}), ...(federationRules as any).Query } };
-  return { sdl, schema: applyMiddleware(federated, permissions(merged)) };
+  return { sdl, schema: guardSchema(federated, merged) };
 }

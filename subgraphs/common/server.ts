@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { isInternalCredential, INTERNAL_HEADER } from '../../lib/auth/internal.js';
 import { bearerToken, TokenVerifier } from '../../lib/auth/tokens.js';
 import { DecisionPoint } from './authz/decision.js';
@@ -43,7 +43,9 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     includeStacktraceInErrorResponses: false,
     // Our entry points own SIGINT/SIGTERM and stop servers in order; Apollo's own handlers race them.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    // Cache control would wrap every field resolver to collect hints nobody reads (no response
+    // here is cacheable): disabled, as are inline traces and the landing page.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 

@@ -64,7 +64,14 @@ function permissionsOfRole(roleKey: string): ReadonlySet<Permission> {
 export class DecisionPoint {
   private record: Promise<CallerRecord> | undefined;
   private allGrants: Promise<Grant[]> | undefined;
-  private readonly held = new Map<string, Promise<ReadonlySet<Permission>>>();
+  /** The caller's grants once read: from then on, decisions on known places are synchronous. */
+  private settledGrants: Grant[] | undefined;
+  /** Permission sets by place, and by the grants that reach a place (most places share one). */
+  private readonly held = new Map<string, ReadonlySet<Permission>>();
+  private readonly heldByGrants = new Map<string, ReadonlySet<Permission>>();
+  /** What the loaders below have answered or been primed with, readable without waiting. */
+  private readonly knownPaths = new Map<string, string[] | null>();
+  private readonly knownTenants = new Map<string, string | null>();
   private readonly paths: DataLoader<string, string[] | null>;
   private readonly tenants: DataLoader<string, string | null>;
   private readonly principals: DataLoader<string, PrincipalRecord | null>;
@@ -73,16 +80,20 @@ export class DecisionPoint {
     private readonly em: EntityManager,
     readonly caller: Caller | null,
   ) {
-    const batch = <V>(read: (em: EntityManager, ids: readonly string[]) => Promise<Map<string, V>>) =>
+    const batch = <V>(read: (em: EntityManager, ids: readonly string[]) => Promise<Map<string, V>>, known?: Map<string, V | null>) =>
       new DataLoader<string, V | null>(
         async (ids) => {
           const found = await read(this.em, ids);
-          return ids.map((id) => found.get(id) ?? null);
+          return ids.map((id) => {
+            const value = found.get(id) ?? null;
+            known?.set(id, value);
+            return value;
+          });
         },
         { maxBatchSize: 1000 },
       );
-    this.paths = batch(readAncestry);
-    this.tenants = batch(readTenantOwners);
+    this.paths = batch(readAncestry, this.knownPaths);
+    this.tenants = batch(readTenantOwners, this.knownTenants);
     this.principals = batch(readPrincipals);
   }
 
@@ -106,11 +117,15 @@ export class DecisionPoint {
 
   /** Tells the decision point an organization's ancestry that a loader has just read. */
   primeOrganization(organizationId: string, path: string[]): void {
+    if (this.knownPaths.has(organizationId)) return;
+    this.knownPaths.set(organizationId, path);
     this.paths.prime(organizationId, path);
   }
 
   /** Tells the decision point which organization a tenant that a loader has just read belongs to. */
   primeTenant(tenantId: string, organizationId: string): void {
+    if (this.knownTenants.has(tenantId)) return;
+    this.knownTenants.set(tenantId, organizationId);
     this.tenants.prime(tenantId, organizationId);
   }
 
@@ -126,16 +141,17 @@ export class DecisionPoint {
 
   /** Every assignment the caller holds, anywhere. */
   grants(): Promise<Grant[]> {
-    this.allGrants ??= this.callerRecord().then(({ assignments }) =>
-      assignments.map((row) => ({
+    this.allGrants ??= this.callerRecord().then(({ assignments }) => {
+      this.settledGrants = assignments.map((row) => ({
         assignmentId: row.id,
         roleKey: row.role_key,
         scope: row.scope,
         organizationId: row.organization_id,
         tenantId: row.tenant_id,
         permissions: row.custom_permissions ? new Set(row.custom_permissions) : permissionsOfRole(row.role_key),
-      })),
-    );
+      }));
+      return this.settledGrants;
+    });
     return this.allGrants;
   }
 
@@ -146,13 +162,34 @@ export class DecisionPoint {
    */
   async grantsReaching(place: Place): Promise<Grant[]> {
     if (!this.caller) return [];
-    const scopedTo = this.caller.organizationId;
-    const grants = await this.grants();
-    if (place.kind === 'platform') return scopedTo ? [] : grants.filter((g) => g.scope === 'PLATFORM');
+    await this.load(place);
+    return this.reachingNow(place)!;
+  }
+
+  /** Reads what a decision at the place needs: the caller's grants, the place's organization and ancestry. */
+  private async load(place: Place): Promise<void> {
+    await this.grants();
+    if (place.kind === 'platform') return;
     const organizationId = place.kind === 'tenant' ? await this.tenants.load(place.tenantId) : place.organizationId;
-    if (!organizationId) return [];
-    const path = await this.paths.load(organizationId);
-    if (!path) return [];
+    if (organizationId) await this.paths.load(organizationId);
+  }
+
+  /**
+   * The decision itself, on what has been read: the grants reaching a place, or undefined while
+   * the caller's grants or the place's ancestry are still unread.
+   */
+  private reachingNow(place: Place): Grant[] | undefined {
+    if (!this.caller) return [];
+    const grants = this.settledGrants;
+    if (!grants) return undefined;
+    const scopedTo = this.caller.organizationId;
+    if (place.kind === 'platform') return scopedTo ? [] : grants.filter((g) => g.scope === 'PLATFORM');
+    const organizationId = place.kind === 'tenant' ? this.knownTenants.get(place.tenantId) : place.organizationId;
+    if (organizationId === undefined) return undefined;
+    if (organizationId === null) return [];
+    const path = this.knownPaths.get(organizationId);
+    if (path === undefined) return undefined;
+    if (path === null) return [];
     if (scopedTo && scopedTo !== organizationId && !path.includes(scopedTo)) return [];
     return grants.filter(
       (g) =>
@@ -162,19 +199,40 @@ export class DecisionPoint {
     );
   }
 
-  /** Every permission the caller holds at a place, inherited ones included; memoized per place. */
-  permissions(place: Place): Promise<ReadonlySet<Permission>> {
+  /**
+   * Every permission the caller holds at a place, inherited ones included, or undefined while
+   * what the decision needs is unread. Memoized per place, and shared by places that the same
+   * grants reach (a platform admin's thousand organizations hold one set).
+   */
+  permissionsNow(place: Place): ReadonlySet<Permission> | undefined {
     const key = keyOf(place);
-    let held = this.held.get(key);
-    if (!held) {
-      held = this.grantsReaching(place).then((grants) => {
-        const result = new Set<Permission>();
-        for (const grant of grants) for (const permission of grant.permissions) result.add(permission);
-        return result;
-      });
-      this.held.set(key, held);
+    const memo = this.held.get(key);
+    if (memo) return memo;
+    const grants = this.reachingNow(place);
+    if (!grants) return undefined;
+    const grantsKey = grants.map((g) => g.assignmentId).join(',');
+    let result = this.heldByGrants.get(grantsKey);
+    if (!result) {
+      const union = new Set<Permission>();
+      for (const grant of grants) for (const permission of grant.permissions) union.add(permission);
+      result = union;
+      this.heldByGrants.set(grantsKey, result);
     }
-    return held;
+    this.held.set(key, result);
+    return result;
+  }
+
+  /** Every permission the caller holds at a place, inherited ones included. */
+  async permissions(place: Place): Promise<ReadonlySet<Permission>> {
+    const now = this.permissionsNow(place);
+    if (now) return now;
+    if (this.caller) await this.load(place);
+    return this.permissionsNow(place)!;
+  }
+
+  /** The answer of `can` when it is known without reading anything (true or false), else undefined. */
+  canNow(permission: Permission, place: Place): boolean | undefined {
+    return this.permissionsNow(place)?.has(permission);
   }
 
   async can(permission: Permission, place: Place): Promise<boolean> {

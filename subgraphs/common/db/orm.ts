@@ -1,5 +1,5 @@
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
-import type { Constructor, MigrationObject } from '@mikro-orm/core';
+import { Utils, type Constructor, type EntityName, type MigrationObject } from '@mikro-orm/core';
 
 export interface OrmOptions {
   databaseUrl: string;
@@ -84,4 +84,38 @@ export async function sql<T = Record<string, unknown>>(em: EntityManager, text: 
   const trx = em.getTransactionContext();
   const result = await (trx ? query.transacting(trx) : query);
   return result.rows as T[];
+}
+
+/**
+ * A row read for display only, as an instance of its entity class that the ORM does not track:
+ * no identity map entry, no snapshot, no per-instance change tracking. `em.map` does all three,
+ * which for a list of a thousand organizations cost more than the query. Never flush one: what
+ * a mutation changes it reads with `em.findOne` inside its transaction.
+ */
+export function readModel<T extends object>(em: EntityManager, entity: EntityName<T>, row: Record<string, unknown>): T {
+  const meta = em.getMetadata().get<T>(Utils.className(entity));
+  return Object.assign(Object.create(readPrototype(meta.class)) as T, em.getDriver().mapResult(row as never, meta));
+}
+
+const readPrototypes = new WeakMap<object, object>();
+
+/**
+ * The entity's prototype with a plain data property in front of each of the ORM's change-tracking
+ * accessors: assigning a column to a read model then makes an ordinary own property instead of
+ * calling the ORM's setter (which would attach tracking state to the instance).
+ */
+function readPrototype(entityClass: { prototype: object }): object {
+  let prototype = readPrototypes.get(entityClass);
+  if (!prototype) {
+    prototype = Object.create(entityClass.prototype) as object;
+    for (let level = entityClass.prototype; level && level !== Object.prototype; level = Object.getPrototypeOf(level) as object) {
+      for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(level))) {
+        if (descriptor.set && !Object.prototype.hasOwnProperty.call(prototype, name)) {
+          Object.defineProperty(prototype, name, { value: undefined, writable: true, enumerable: false, configurable: true });
+        }
+      }
+    }
+    readPrototypes.set(entityClass, prototype);
+  }
+  return prototype;
 }
