@@ -233,7 +233,25 @@ export function operationLimits<TContext extends BaseContext>(limits: OperationL
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError | undefined;
 } {
   const rules = limitRules(limits);
+  // Apollo Server hands the same parsed document for the same query text (its document cache):
+  // an operation that passed is priced once per schema, document, operation and variables.
+  const passed = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
   const check = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number => {
+    let byDocument = passed.get(schema);
+    if (!byDocument) passed.set(schema, (byDocument = new WeakMap()));
+    let costs = byDocument.get(document);
+    if (!costs) byDocument.set(document, (costs = new Map()));
+    const key = `${operationName ?? ''}\n${JSON.stringify(variables)}`;
+    const known = costs.get(key);
+    if (known !== undefined) return known;
+    const cost = price(schema, document, operationName, variables);
+    // Small variable sets only, a few per document (the common case): nothing big is kept.
+    if (key.length > 1024) return cost;
+    if (costs.size >= 32) costs.clear();
+    costs.set(key, cost);
+    return cost;
+  };
+  const price = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number => {
     // Apollo Server resolves the operation before this hook without refusing a name the document
     // lacks; the query planner would then fail with an INTERNAL_SERVER_ERROR.
     if (!getOperationAST(document, operationName ?? undefined)) {

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { invalidToken } from '../errors.js';
 
 export type PrincipalType = 'user' | 'service_account';
@@ -29,8 +30,19 @@ export interface TokenVerifierOptions {
   keys?: JWTVerifyGetKey;
 }
 
+/**
+ * How long a verified token's claims are remembered (never past its `exp`): as long as the
+ * remote key set is cached, so a key withdrawn from the JWKS stops counting as soon as it did
+ * before. Whether the principal, its sign-in and its API key still exist is not part of this:
+ * every request reads that from the database (DecisionPoint.authenticate).
+ */
+const VERIFIED_TTL_MS = 300_000;
+const VERIFIED_MAX_ENTRIES = 10_000;
+
 export class TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
+  /** Tokens whose signature and claims checked out, so that a client's next request costs no ES256 verification. */
+  private readonly verified = new LRUCache<string, Caller>({ max: VERIFIED_MAX_ENTRIES });
 
   constructor(private readonly options: TokenVerifierOptions) {
     if (options.keys) this.keys = options.keys;
@@ -39,6 +51,8 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Caller> {
+    const known = this.verified.get(token);
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
@@ -56,14 +70,17 @@ export class TokenVerifier {
       const akid = payload.akid;
       // Checked in SQL against the key on every request, so it must be a uuid, not just a string.
       if (akid !== undefined && (typeof akid !== 'string' || !UUID.test(akid))) throw invalidToken('Invalid access token');
-      return {
+      const caller: Caller = Object.freeze({
         id: payload.sub as string,
         type,
         organizationId: typeof org === 'string' ? org : null,
         tokenId: payload.jti as string,
         sessionId: typeof sid === 'string' ? sid : null,
         apiKeyId: typeof akid === 'string' ? akid : null,
-      };
+      });
+      const ttl = Math.min(VERIFIED_TTL_MS, payload.exp! * 1000 - Date.now());
+      if (ttl > 0) this.verified.set(token, caller, { ttl });
+      return caller;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) {
         throw invalidToken(error.code === 'ERR_JWT_EXPIRED' ? 'Access token expired' : 'Invalid access token');
