@@ -19,6 +19,13 @@ export class PermissionCheck {
  * calling this, and its name in the catalog's `on` lists.
  */
 export async function permissionChecks(ctx: SubgraphContext, typeName: string, place: Place): Promise<PermissionCheck[]> {
-  const held = await ctx.authz.permissions(place);
-  return permissionsOn(typeName).map((action) => ({ action, allowed: held.has(action) }));
+  const held = ctx.authz.permissionsNow(place) ?? (await ctx.authz.permissions(place));
+  // Places the same grants reach share one set (DecisionPoint), and so one answer per type.
+  let byType = answered.get(held);
+  if (!byType) answered.set(held, (byType = new Map()));
+  let checks = byType.get(typeName);
+  if (!checks) byType.set(typeName, (checks = permissionsOn(typeName).map((action) => ({ action, allowed: held.has(action) }))));
+  return checks;
 }
+
+const answered = new WeakMap<ReadonlySet<string>, Map<string, PermissionCheck[]>>();
