@@ -172,15 +172,31 @@ export function toConnection<T>(rows: T[], page: PageRequest, totalCount: number
   const hasMore = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit);
   if (page.backward) pageRows.reverse();
-  const edges = pageRows.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  const edges = pageRows.map((node) => new LazyEdge(node, keyOf));
   return {
     edges,
     totalCount,
     pageInfo: {
       hasNextPage: page.backward ? page.hasCursor : hasMore,
       hasPreviousPage: page.backward ? hasMore : page.hasCursor,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
     },
   };
+}
+
+/** An edge whose cursor is encoded only when a query asks for it (most list queries never do). */
+class LazyEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly keyOf: (row: T) => SortKey,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.keyOf(this.node));
+  }
 }
