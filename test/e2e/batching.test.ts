@@ -80,6 +80,19 @@ describe('batching', () => {
     console.log(`nested children, 5 levels: ${large.statements} statements for 1,000 organizations, ${tiny.statements} for a chain of 5`);
   });
 
+  it('an organization asked for by id is decided and read in one statement, besides the caller', async ({ admin, seedTree, statementsFor }) => {
+    const root = await seedTree(3, 3, 1);
+    const { data, statements } = await statementsFor(`query($id: ID!) { organization(id: $id) { id name } }`, { id: root });
+    expect(data.organization.id).toBe(root);
+    // The caller's record, and the organization's row (which carries the ancestry the decision needs).
+    expect(statements).toBe(2);
+    const tenant = await admin.ok(`mutation($org: ID!) { createTenant(organizationId: $org, input: { name: "Batch" }) { id } }`, { org: root });
+    const asked = await statementsFor(`query($id: ID!) { tenant(id: $id) { id name } }`, { id: tenant.createTenant.id });
+    expect(asked.data.tenant.id).toBe(tenant.createTenant.id);
+    // The caller's record, the tenant's row, its organization's ancestry.
+    expect(asked.statements).toBe(3);
+  });
+
   it('ancestors of any organization is one statement', async ({ admin, seedTree, statementsFor }) => {
     const root = await seedTree(40, 2, 5);
     const leaf = await admin.ok(`query($id: ID!) { organization(id: $id) { descendants(first: 100) { edges { node { id depth } } } } }`, { id: root });
