@@ -27,6 +27,8 @@ async function main(): Promise<void> {
         response_types: [],
         redirect_uris: [],
         token_endpoint_auth_method: 'client_secret_basic',
+        // The only key is ES256 (the default, RS256, would need an RSA key).
+        id_token_signed_response_alg: 'ES256',
       },
     ],
     jwks: { keys: [jwk] },
