@@ -219,7 +219,7 @@ export async function alternatingPairs(options: PairsOptions): Promise<PairsResu
     else for (const key of order) taken[key] = await withTimeout(sides[key].sample(), options.sampleTimeoutMs, sides[key].name);
     const pair: PairResult = { order, a: taken.a!, b: taken.b!, ratio: taken.a!.value / taken.b!.value };
     pairs.push(pair);
-    if (!options.quiet) progress(`${label}: pair ${index + 1}/${count} (${order.join(' then ').toUpperCase()}): ${sides.a.name} ${fmt(pair.a.value)} ${options.unit}, ${sides.b.name} ${fmt(pair.b.value)} ${options.unit}, ratio ${fmt(pair.ratio)}x`);
+    if (!options.quiet) progress(`${label}: pair ${index + 1}/${count} (${interleave ? 'call by call' : order.join(' then ').toUpperCase()}): ${sides.a.name} ${fmt(pair.a.value)} ${options.unit}, ${sides.b.name} ${fmt(pair.b.value)} ${options.unit}, ratio ${fmt(pair.ratio)}x`);
   }
   const result = summarize(options, pairs);
   if (!options.quiet) report(result);
@@ -287,7 +287,7 @@ export function reportFailure(options: { title: string; database: string; error:
 export function fmt(value: number): string {
   if (!Number.isFinite(value)) return '–';
   const abs = Math.abs(value);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  const digits = Number.isInteger(value) || abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 

@@ -89,8 +89,8 @@ async function measure(stack: StackProcess): Promise<void> {
     await alternatingPairs({
       title: `nested children: 5 levels, ${seeded.toLocaleString('en-US')} organizations under a root`,
       database: stack.database.label,
-      a: { name: 'GraphQL through the gateway', ...latency(viaGateway, { requests: 10, warmup: 5 }) },
-      b: { name: 'recursive CTE (pg)', ...latency(viaSql, { requests: 10, warmup: 5 }) },
+      a: { name: 'GraphQL through the gateway', ...latency(viaGateway, { requests: 15, warmup: 5 }) },
+      b: { name: 'recursive CTE (pg)', ...latency(viaSql, { requests: 15, warmup: 5 }) },
       unit: 'ms',
       ratioLabel: 'gateway ÷ SQL',
       target: { on: 'ratio', max: 5 },
