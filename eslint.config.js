@@ -10,7 +10,7 @@ const SUBGRAPH_ONLY = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.data/', 'coverage/', '.scratch/'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', 'coverage/', '.scratch/', '.bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

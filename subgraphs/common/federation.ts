@@ -31,6 +31,18 @@ export interface SubgraphSchema {
  * directives (plain printSchema drops @key) and is also what `npm run compose` writes to schema/.
  */
 export async function buildSubgraph(options: SubgraphSchemaOptions): Promise<SubgraphSchema> {
+  const { sdl, schema } = await buildSubgraphWithoutPermissions(options);
+  const rules = options.rules as Record<string, any>;
+  const merged: IRules = { ...rules, ...federationRules, Query: { ...(rules.Query ?? {}), ...(federationRules as any).Query } };
+  return { sdl, schema: guardSchema(schema, merged) };
+}
+
+/**
+ * The same executable schema without graphql-shield: every field open to anyone. Never served;
+ * it exists so that test/bench/permission-layer.bench.ts can measure what the permission layer
+ * costs against exactly the schema it guards. Servers build with `buildSubgraph`.
+ */
+export async function buildSubgraphWithoutPermissions(options: Omit<SubgraphSchemaOptions, 'rules'>): Promise<SubgraphSchema> {
   const typeSchema = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
@@ -44,8 +56,5 @@ export async function buildSubgraph(options: SubgraphSchemaOptions): Promise<Sub
   for (const [typeName, reference] of Object.entries(options.references ?? {})) {
     resolverMap[typeName] = { ...(resolverMap[typeName] ?? {}), ...reference };
   }
-  const federated = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolverMap as any });
-  const rules = options.rules as Record<string, any>;
-  const merged: IRules = { ...rules, ...federationRules, Query: { ...(rules.Query ?? {}), ...(federationRules as any).Query } };
-  return { sdl, schema: guardSchema(federated, merged) };
+  return { sdl, schema: buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolverMap as any }) };
 }

@@ -1,0 +1,8 @@
+/** The part of oidc-provider 9's API the token benchmark uses (the package ships no types). */
+declare module 'oidc-provider' {
+  import type { Server } from 'node:http';
+  export default class Provider {
+    constructor(issuer: string, configuration: Record<string, unknown>);
+    listen(port: number, host: string): Server;
+  }
+}
