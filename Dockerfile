@@ -13,7 +13,9 @@ COPY schema ./schema
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0
+# A young generation big enough for a request's objects to die young: a nested list of a
+# thousand organizations spent a quarter of its CPU in garbage collection with the default.
+ENV NODE_ENV=production HOST=0.0.0.0 NODE_OPTIONS=--max-semi-space-size=32
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -66,9 +66,10 @@ export function connectionLoader<T extends object>(
   /** Sees every node loaded, e.g. to prime other loaders with what the rows already tell. */
   onNodes?: (nodes: T[]) => void,
 ): DataLoader<string, Connection<T>> {
-  const page = pageRequest(args, order);
-  return loader(ctx, `${name}:${JSON.stringify(args)}`, () =>
-    new DataLoader<string, Connection<T>>(async (keys) => {
+  return loader(ctx, `${name}:${JSON.stringify(args)}`, () => {
+    // Once per argument set, not once per parent: a thousand `children` fields share it.
+    const page = pageRequest(args, order);
+    return new DataLoader<string, Connection<T>>(async (keys) => {
       const { sql: text, params } = source(keys);
       const pages = await pagesByPartition<Record<string, unknown>>(ctx.em, { source: text, params, page, keys });
       return keys.map((key) => {
@@ -77,6 +78,6 @@ export function connectionLoader<T extends object>(
         onNodes?.(nodes);
         return toConnection(nodes, page, total, keyOf);
       });
-    }),
-  );
+    });
+  });
 }

@@ -561,13 +561,16 @@ export async function stopChild(child: ChildProcess, ms = 20_000): Promise<void>
   clearTimeout(timer);
 }
 
+/** What `npm start` and the Docker image give Node (package.json, Dockerfile): what is measured is what runs. */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /**
  * Runs test/bench/`script` under tsx in a child process and waits for the line starting with
  * `marker`, whose rest is JSON. The child's other output is kept (the last lines) for the
  * error if it exits first.
  */
 export async function spawnReady<T>(script: string, marker: string, env: Record<string, string | undefined>, timeoutMs = 180_000): Promise<{ child: ChildProcess; info: T }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, script)], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', resolve(import.meta.dirname, script)], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
