@@ -6,7 +6,6 @@ export interface AuthenticatedClient {
   credentialId: string;
   clientId: string;
   serviceAccountId: string;
-  organizationId: string;
 }
 
 // Compared against when the client id is unknown, so both failures take the same time.
@@ -30,13 +29,13 @@ const recording = new Set<string>();
  * read tells, so most requests are one statement.
  */
 export async function authenticateClient(em: EntityManager, clientId: string, clientSecret: string): Promise<AuthenticatedClient | null> {
-  const [row] = await sql<{ id: string; secret_hash: string; expires_at: string | null; service_account_id: string; organization_id: string; used_long_ago: boolean }>(
+  // No join: a service account's credentials go with it (on delete cascade), so a credential row names an account that exists.
+  const [row] = await sql<{ id: string; secret_hash: string; expires_at: string | null; service_account_id: string; used_long_ago: boolean }>(
     em,
-    `select c.id, c.secret_hash, c.expires_at, s.id as service_account_id, s.organization_id,
-            (c.last_used_at is null or c.last_used_at < now() - interval '${LAST_USED_RESOLUTION}') as used_long_ago
-       from identities.service_account_credential c
-       join identities.service_account s on s.id = c.service_account_id
-      where c.client_id = ?`,
+    `select id, secret_hash, expires_at, service_account_id,
+            (last_used_at is null or last_used_at < now() - interval '${LAST_USED_RESOLUTION}') as used_long_ago
+       from identities.service_account_credential
+      where client_id = ?`,
     [clientId],
   );
   const matches = secretMatches(clientSecret, row?.secret_hash ?? UNKNOWN_CLIENT_HASH);
@@ -57,5 +56,5 @@ export async function authenticateClient(em: EntityManager, clientId: string, cl
       recording.delete(row.id);
     }
   }
-  return { credentialId: row.id, clientId, serviceAccountId: row.service_account_id, organizationId: row.organization_id };
+  return { credentialId: row.id, clientId, serviceAccountId: row.service_account_id };
 }
