@@ -89,6 +89,7 @@ const FORM_LIMIT = 64 * 1024;
 /** An RFC 6749 error body is small; anything longer is not one of identities' answers. */
 const ERROR_BODY_LIMIT = 16 * 1024;
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+const NO_FORM = new URLSearchParams();
 
 export function retryAfterSeconds(refusal: RateLimiterRes): number {
   return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
@@ -136,7 +137,8 @@ export function sourceAddress(req: IncomingMessage, trustProxy: number): string 
 }
 
 export interface ForwardToken {
-  (body: Buffer, onResponse: (proxyRes: IncomingMessage) => void): void;
+  /** `body`: the request's body when it was read here; without it the request streams through. */
+  (body: Buffer | undefined, onResponse: (proxyRes: IncomingMessage) => void): void;
 }
 
 export interface RateLimits {
@@ -270,15 +272,20 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
     sourceAddress: addressOf,
 
     async tokenRequest(req, res, forward) {
-      let body: Buffer;
-      try {
-        body = await readBody(req, FORM_LIMIT);
-      } catch (error) {
-        // The same answer identities gives an unreadable form (the body is gone, it cannot be forwarded).
-        if (error instanceof HttpError) return sendJson(res, error.status, { error: 'invalid_request', error_description: error.message }, NO_STORE);
-        throw error;
+      // A client authenticating with HTTP Basic is named by the header alone: its body streams
+      // through to identities (which reads and limits it as it would any form). Only a body
+      // that may carry the client id (client_secret_post, or no client authentication) is read here.
+      let body: Buffer | undefined;
+      if (!parseBasicCredentials(req.headers.authorization)) {
+        try {
+          body = await readBody(req, FORM_LIMIT);
+        } catch (error) {
+          // The same answer identities gives an unreadable form (the body is gone, it cannot be forwarded).
+          if (error instanceof HttpError) return sendJson(res, error.status, { error: 'invalid_request', error_description: error.message }, NO_STORE);
+          throw error;
+        }
       }
-      const clientId = tokenClientId(req.headers.authorization, new URLSearchParams(body.toString('utf8')));
+      const clientId = tokenClientId(req.headers.authorization, body ? new URLSearchParams(body.toString('utf8')) : NO_FORM);
       const entries: [RateLimiterAbstract, string][] = [[perAddress, addressOf(req)]];
       if (typeof clientId === 'string') entries.push([perClient, clientKey(clientId)]);
       const reserved = await reserve(entries);

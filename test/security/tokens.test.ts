@@ -103,6 +103,67 @@ describe('POST /oauth/token (client_credentials)', () => {
     expect(JSON.stringify(rows)).not.toContain(secret);
   });
 
+  it('records lastUsedAt on first use, then writes it at most once a minute', async ({ stack, admin, organization: org }) => {
+    const em = () => stack.stack.databases.identities.orm.em.fork();
+    const account = (await admin.ok(`mutation($org: ID!) { createServiceAccount(organizationId: $org, input: { name: "busy" }) { id } }`, { org: org.id })).createServiceAccount;
+    const created = (await admin.ok(`mutation($id: ID!) { createServiceAccountCredential(serviceAccountId: $id, input: {}) { clientSecret credential { id clientId lastUsedAt } } }`, { id: account.id }))
+      .createServiceAccountCredential;
+    const basic = { id: created.credential.clientId as string, secret: created.clientSecret as string };
+    const lastUsed = async () => {
+      const [row] = await sql<{ last_used_at: string | null }>(em(), `select last_used_at::text from identities.service_account_credential where id = ?`, [created.credential.id]);
+      return row!.last_used_at;
+    };
+    expect(created.credential.lastUsedAt).toBeNull();
+    expect((await stack.requestToken({ grant_type: 'client_credentials' }, basic)).status).toBe(200);
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+    const listed = await admin.ok(`query($id: ID!) { serviceAccount(id: $id) { credentials { lastUsedAt } } }`, { id: account.id });
+    expect(new Date(listed.serviceAccount.credentials[0].lastUsedAt).getTime()).toBe(new Date(first!).getTime());
+
+    // Within the minute further tokens leave the row alone (a busy client's requests are reads) ...
+    for (let i = 0; i < 3; i++) expect((await stack.requestToken({ grant_type: 'client_credentials' }, basic)).status).toBe(200);
+    expect(await lastUsed()).toBe(first);
+    // ... and once the last write is over a minute old, the next token writes it again.
+    await sql(em(), `update identities.service_account_credential set last_used_at = last_used_at - interval '2 minutes' where id = ?`, [created.credential.id]);
+    const movedBack = await lastUsed();
+    expect((await stack.requestToken({ grant_type: 'client_credentials' }, basic)).status).toBe(200);
+    const rewritten = await lastUsed();
+    expect(new Date(rewritten!).getTime()).toBeGreaterThan(new Date(movedBack!).getTime());
+    // A wrong secret is no use of the credential.
+    await sql(em(), `update identities.service_account_credential set last_used_at = null where id = ?`, [created.credential.id]);
+    expect((await stack.requestToken({ grant_type: 'client_credentials' }, { ...basic, secret: `${basic.secret}x` })).status).toBe(401);
+    expect(await lastUsed()).toBeNull();
+  });
+
+  it('refuses a deleted, rotated or expired credential, or a deleted account, on the very next request after a token', async ({ stack, admin, organization: org }) => {
+    const em = () => stack.stack.databases.identities.orm.em.fork();
+    const credentialOf = async (serviceAccountId: string) =>
+      (await admin.ok(`mutation($id: ID!) { createServiceAccountCredential(serviceAccountId: $id, input: {}) { clientSecret credential { id clientId } } }`, { id: serviceAccountId }))
+        .createServiceAccountCredential as { clientSecret: string; credential: { id: string; clientId: string } };
+    const account = (await admin.ok(`mutation($org: ID!) { createServiceAccount(organizationId: $org, input: { name: "revoked" }) { id } }`, { org: org.id })).createServiceAccount;
+    const token = (c: { clientSecret: string; credential: { clientId: string } }) =>
+      stack.requestToken({ grant_type: 'client_credentials' }, { id: c.credential.clientId, secret: c.clientSecret });
+    const refusedRightAfterSuccess = async (c: { clientSecret: string; credential: { clientId: string } }, revoke: () => Promise<unknown>) => {
+      // Requests in flight, so any per-process state of the endpoint is warm when the revocation lands.
+      expect((await Promise.all([token(c), token(c), token(c)])).map((r) => r.status)).toEqual([200, 200, 200]);
+      await revoke();
+      const next = await token(c);
+      expect(next.status).toBe(401);
+      expect(next.body.error).toBe('invalid_client');
+    };
+
+    const deleted = await credentialOf(account.id);
+    await refusedRightAfterSuccess(deleted, () => admin.ok(`mutation($id: ID!) { deleteServiceAccountCredential(id: $id) }`, { id: deleted.credential.id }));
+    const rotated = await credentialOf(account.id);
+    await refusedRightAfterSuccess(rotated, () => admin.ok(`mutation($id: ID!) { rotateServiceAccountCredential(id: $id) { clientSecret } }`, { id: rotated.credential.id }));
+    const expired = await credentialOf(account.id);
+    await refusedRightAfterSuccess(expired, () =>
+      sql(em(), `update identities.service_account_credential set expires_at = now() - interval '1 second' where id = ?`, [expired.credential.id]),
+    );
+    const last = await credentialOf(account.id);
+    await refusedRightAfterSuccess(last, () => admin.ok(`mutation($id: ID!) { deleteServiceAccount(id: $id) }`, { id: account.id }));
+  });
+
   it('refuses an expired credential', async ({ stack, viewer: principal }) => {
     const em = stack.stack.databases.identities.orm.em.fork();
     await sql(em, `update identities.service_account_credential set expires_at = now() - interval '1 second' where client_id = ?`, [principal.clientId]);

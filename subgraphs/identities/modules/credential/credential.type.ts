@@ -9,7 +9,7 @@ export class ServiceAccountCredential {
   @Field(() => String) clientId!: string;
   @Field(() => String, { nullable: true }) name!: string | null;
   @Field(() => String, { nullable: true }) description!: string | null;
-  @Field(() => Date, { nullable: true, description: 'When a token was last issued with it' }) lastUsedAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When a token was last issued with it, to about a minute: written at most about once a minute' }) lastUsedAt!: Date | null;
   @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
   serviceAccountId!: string;
 }

@@ -100,7 +100,8 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
     return oauthError(res, 400, 'invalid_request', `client_id is longer than ${MAX_CLIENT_ID_LENGTH} characters`);
   }
 
-  const em = deps.db.orm.em.fork();
+  // One read of raw SQL outside any transaction: no identity map or unit of work to fork for it.
+  const em = deps.db.orm.em;
   const expiries = new Map<string, Date>();
   const model = {
     async getClient(clientId: string, clientSecret: string): Promise<Client | null> {
