@@ -9,7 +9,7 @@
  *
  * Needs DATABASE_URL (a server to compare with); without it the bench says so and skips.
  */
-import { alternatingPairs, basicAuth, benchDatabases, benchOnce, gql, organizationWithChildren, progress, reportFailure, startStackProcess, throughput, type LoadRequest, type StackProcess } from './harness.js';
+import { alternatingPairs, basicAuth, benchDatabases, benchOnce, gql, organizationWithChildren, reportFailure, reportSkipped, startStackProcess, throughput, type LoadRequest, type StackProcess } from './harness.js';
 
 const CLIENTS = [1, 8];
 const SECONDS = 5;
@@ -42,9 +42,7 @@ benchOnce('databases: PGlite vs PostgreSQL on the same mix at 1 and 8 clients', 
   const databases = benchDatabases();
   const server = databases.find((database) => database.kind === 'server');
   if (!server) {
-    const message = 'databases: PGlite vs PostgreSQL needs DATABASE_URL (a PostgreSQL server to compare with): skipped';
-    progress(message);
-    console.log(`\n${message}`);
+    reportSkipped({ title: 'databases: PGlite vs PostgreSQL, the same mix at 1 and 8 clients', database: 'PGlite', reason: 'set DATABASE_URL to a PostgreSQL server to compare with' });
     return;
   }
   const stacks: StackProcess[] = [];

@@ -24,6 +24,7 @@ interface Line {
   target?: { text?: string };
   pass?: boolean;
   failed?: string;
+  skipped?: string;
 }
 
 const number = (value: number | undefined) => (value === undefined || value === null || !Number.isFinite(value) ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: value >= 100 ? 0 : 2 }));
@@ -42,6 +43,10 @@ export default function setup(project: TestProject) {
     const out = [`\nSummary of this run (${RESULTS_FILE}, run ${run}):`];
     for (const line of lines) {
       const verdict = line.pass === undefined ? '' : line.pass ? 'PASS' : 'MISS';
+      if (line.skipped) {
+        out.push(`  ${line.title} · ${line.database}: skipped (${line.skipped})`);
+        continue;
+      }
       if (line.failed) {
         out.push(`  ${line.title} · ${line.database}: FAILED (${line.failed})  ${verdict}`);
         continue;

@@ -272,6 +272,13 @@ export async function repeatedSamples(options: { title: string; database: string
   return result;
 }
 
+/** A table that was not measured, and why (recorded, so the run's summary says so). */
+export function reportSkipped(options: { title: string; database: string; reason: string }): void {
+  progress(`${options.title}: skipped: ${options.reason}`);
+  console.log(`\n${options.title} · ${options.database}\n  skipped: ${options.reason}`);
+  record({ title: options.title, database: options.database, skipped: options.reason });
+}
+
 /** A table that could not be measured (a hang, an error): printed and recorded as a failure. */
 export function reportFailure(options: { title: string; database: string; error: unknown; target?: Target; unit?: string }): void {
   const message = options.error instanceof Error ? options.error.message : String(options.error);
