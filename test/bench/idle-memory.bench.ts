@@ -1,16 +1,16 @@
 /**
- * Issue 9: resident memory of `npm start`, idle. What `npm start` runs (`tsx
- * all-in-one/start.ts`) is started as a child process on free ports, on a fresh temporary
+ * Issue 9: resident memory of `npm start`, idle. What `npm start` runs (package.json's `start`
+ * command) is started as a child process on free ports, on a fresh temporary
  * DATA_DIR (the embedded PGlite) or a fresh database on DATABASE_URL's server, left alone for
  * a while once it says it is ready, and measured from /proc: the resident set (VmRSS) summed
- * over its process tree (tsx's launcher and the node process it starts; npm's own process is
- * not counted), with the proportional set (Pss, shared pages divided among their users) and
+ * over its process tree (npm's own process is not counted), with the proportional set (Pss, shared pages divided among their users) and
  * the server process's own RSS beside it. Target: <= 400 MiB on PGlite.
  *
  * With DATABASE_URL set, the embedded and the server installation alternate (a pair is one of
  * each); without it, the embedded one is sampled five times.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -76,7 +76,9 @@ async function idleStart(database: BenchDatabase): Promise<Sample> {
     DATA_DIR: dataDir,
     DATABASE_URL: fresh?.url,
   });
-  const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), ['all-in-one/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Exactly the command of package.json's `start` (npm's own process aside).
+  const [command, ...args] = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  const child = spawn(command === 'node' ? process.execPath : resolve(ROOT, 'node_modules/.bin', command!), args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   try {
     await withTimeout(
