@@ -18,9 +18,9 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { bench, inject } from 'vitest';
 import { randomSecret } from '../../lib/config.js';
+import { freshServerDatabase as freshDatabase } from '../harness/databases.js';
 import { RESULTS_FILE } from './results-file.js';
 import { READY_MARKER, type StackProcessInfo, type StackProcessOptions } from './stack-protocol.js';
 
@@ -516,24 +516,7 @@ export function benchDatabases(): BenchDatabase[] {
 }
 
 /** A fresh database on the server, for one stack, dropped afterwards. */
-export async function freshServerDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `idgw_bench_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
+export const freshServerDatabase = (serverUrl: string) => freshDatabase(serverUrl, 'idgw_bench');
 
 /** The environment of a child process: ours, without what vitest adds or what would pick another database. */
 export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {

@@ -3,11 +3,11 @@
  * server), migrated and bootstrapped with credentials made up for this run.
  */
 import 'reflect-metadata';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../subgraphs/common/db/embedded.js';
 import { randomSecret } from '../../lib/config.js';
 import { bootstrapInstallation, closeDatabases, migrateAll, openDatabases } from '../../all-in-one/stack.js';
+import { freshServerDatabase } from './databases.js';
 import { SmtpSink } from './mail.js';
 
 declare module 'vitest' {
@@ -21,25 +21,6 @@ declare module 'vitest' {
     /** Where that server keeps what it receives (read with Mailbox). */
     mailDir: string;
   }
-}
-
-async function freshServerDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `idgw_test_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
 }
 
 export default async function setup(project: TestProject) {
