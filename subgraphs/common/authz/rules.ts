@@ -2,7 +2,6 @@ import { defaultFieldResolver, GraphQLError, isIntrospectionType, isObjectType, 
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
-type ShieldRule = Exclude<IRules, Record<string, unknown>> | IRule;
 import { forbidden, notFound, unauthenticated } from '../../../lib/errors.js';
 import type { SubgraphContext } from '../context.js';
 import type { Permission } from './catalog.js';
@@ -22,6 +21,9 @@ function guarded(check: Resolve<boolean | Error>) {
     }
   };
 }
+
+/** A rule, or a logic rule (and, or, allow...), as graphql-shield takes them. */
+type ShieldRule = Exclude<IRules, Record<string, unknown>> | IRule;
 
 type Decider = (parent: any, ctx: SubgraphContext) => boolean | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
 const deciders = new WeakMap<object, Decider>();
@@ -95,7 +97,7 @@ export function permissions(rules: IRules) {
   });
 }
 
-/** True when the rule is known to allow on this object now; undefined when only evaluating it can tell. */
+/** True when the rule is known to allow on this object now; false when only evaluating it can tell. */
 function allowsNow(ruleObject: ShieldRule, parent: unknown, ctx: SubgraphContext): boolean {
   if (ruleObject === allow) return true;
   const decide = deciders.get(ruleObject);
