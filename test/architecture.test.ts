@@ -124,9 +124,12 @@ describe('modules have one shape', () => {
   it('the decision point has one way to ask, and rules one factory', () => {
     const decision = source('subgraphs/common/authz/decision.ts');
     expect(decision).toMatch(/\n {2}async can\(permission: Permission, place: Place\)/);
-    expect(decision).toMatch(/\n {2}permissions\(place: Place\)/);
+    expect(decision).toMatch(/\n {2}async permissions\(place: Place\)/);
+    // The same decisions, answered without waiting once what they need has been read (for the guard's shortcut).
+    expect(decision).toMatch(/\n {2}canNow\(permission: Permission, place: Place\)/);
+    expect(decision).toMatch(/\n {2}permissionsNow\(place: Place\)/);
     expect(decision).toMatch(/\n {2}async assertGrantable\(place: Place, /);
     const rules = source('subgraphs/common/authz/rules.ts');
-    expect([...rules.matchAll(/export (?:function|const) (\w+)/g)].map((m) => m[1]).sort()).toEqual(['can', 'federationRules', 'isAuthenticated', 'isGateway', 'permissions']);
+    expect([...rules.matchAll(/export (?:function|const) (\w+)/g)].map((m) => m[1]).sort()).toEqual(['can', 'federationRules', 'guardSchema', 'isAuthenticated', 'isGateway', 'permissions']);
   });
 });
