@@ -13,7 +13,7 @@ import { migrate, type Database } from '../subgraphs/common/db/orm.js';
 import type { RunningSubgraph } from '../subgraphs/common/server.js';
 import { ensureBootstrapAccount, type BootstrapAccount } from '../subgraphs/identities/bootstrap.js';
 import { openIdentitiesDatabase } from '../subgraphs/identities/database.js';
-import { startIdentities } from '../subgraphs/identities/index.js';
+import { startIdentities, type RunningIdentities } from '../subgraphs/identities/index.js';
 import type { MailOptions } from '../subgraphs/identities/modules/mail/config.js';
 import type { Links } from '../subgraphs/identities/links.js';
 import { ensureRootOrganization } from '../subgraphs/organizations/bootstrap.js';
@@ -63,7 +63,7 @@ export interface Stack {
   /** The gateway's credential towards the subgraphs (tests use it to play the gateway). */
   internalSecret: string;
   gateway: RunningGateway;
-  subgraphs: { organizations: RunningSubgraph; identities: RunningSubgraph; access: RunningSubgraph };
+  subgraphs: { organizations: RunningSubgraph; identities: RunningIdentities; access: RunningSubgraph };
   databases: Databases;
   bootstrap: BootstrapAccount & { rootOrganizationId: string };
   stop(): Promise<void>;
@@ -174,6 +174,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       jwksUrl: common.jwksUrl,
       internalSecret,
       subgraphs: { organizations: organizations.url, identities: identities.url, access: access.url },
+      // In one process the gateway calls the token endpoint instead of proxying to it.
+      tokenEndpoint: identities.tokenEndpoint,
       rateLimits: options.rateLimits,
       limits: options.limits,
       production: options.production,

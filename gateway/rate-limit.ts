@@ -136,9 +136,40 @@ export function sourceAddress(req: IncomingMessage, trustProxy: number): string 
   return normalizeAddress(chain[Math.max(0, chain.length - 1 - trustProxy)]!);
 }
 
+/** How a token request ended: its status and, for a 400 or 401, the RFC 6749 §5.2 `error`. */
+export interface TokenOutcome {
+  status: number;
+  error?: unknown;
+}
+
 export interface ForwardToken {
-  /** `body`: the request's body when it was read here; without it the request streams through. */
-  (body: Buffer | undefined, onResponse: (proxyRes: IncomingMessage) => void): void;
+  /**
+   * `body`: the request's body when it was read here; without it the request streams through.
+   * `settled` is told the outcome as soon as it is known (before or while the answer is sent).
+   */
+  (body: Buffer | undefined, settled: (outcome: TokenOutcome) => void): void | Promise<void>;
+}
+
+/** The outcome of identities' answer, read beside its pipe to the client (for the proxy). */
+export function watchTokenResponse(proxyRes: IncomingMessage, settled: (outcome: TokenOutcome) => void): void {
+  const status = proxyRes.statusCode ?? 0;
+  if (status !== 400 && status !== 401) return settled({ status });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // Read beside the pipe to the client (its flowing starts on the next tick, after the pipe is attached).
+  proxyRes.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= ERROR_BODY_LIMIT) chunks.push(chunk);
+  });
+  proxyRes.once('end', () => {
+    let error: unknown;
+    try {
+      error = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: unknown }).error;
+    } catch {
+      error = undefined;
+    }
+    settled({ status, error });
+  });
 }
 
 export interface RateLimits {
@@ -303,27 +334,8 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
       };
       // Without an answer from identities (it is down, the client left) nothing failed authentication.
       res.once('close', () => settle(false));
-      forward(body, (proxyRes) => {
-        const status = proxyRes.statusCode ?? 0;
-        // invalid_client is 401 when the client used Basic, 400 with body credentials (RFC 6749 §5.2).
-        if (status !== 400 && status !== 401) return settle(false);
-        const chunks: Buffer[] = [];
-        let size = 0;
-        // Read beside the pipe to the client (its flowing starts on the next tick, after the pipe is attached).
-        proxyRes.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= ERROR_BODY_LIMIT) chunks.push(chunk);
-        });
-        proxyRes.once('end', () => {
-          let error: unknown;
-          try {
-            error = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: unknown }).error;
-          } catch {
-            error = undefined;
-          }
-          settle(error === 'invalid_client');
-        });
-      });
+      // invalid_client is 401 when the client used Basic, 400 with body credentials (RFC 6749 §5.2).
+      await forward(body, ({ status, error }) => settle((status === 400 || status === 401) && error === 'invalid_client'));
     },
 
     async authenticationAttempt(req, attempt, failed) {

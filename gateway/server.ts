@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -16,7 +17,7 @@ import { createPlayground } from './playground/index.js';
 import { createSignInPage } from './sign-in/index.js';
 import { createInvitationPage } from './invitation-page/index.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
-import { createRateLimits, rateLimitOptionsFromEnv, type RateLimitOptions } from './rate-limit.js';
+import { createRateLimits, rateLimitOptionsFromEnv, watchTokenResponse, type RateLimitOptions } from './rate-limit.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
 
 export interface GatewayOptions {
@@ -40,6 +41,12 @@ export interface GatewayOptions {
   production?: Partial<ProductionSwitches>;
   /** Browser origins allowed to call /graphql and /oauth/* (CORS_ORIGINS when not given; none by default). */
   corsOrigins?: string[];
+  /**
+   * Identities' token endpoint as a function, when it runs in this process (all-in-one): POST
+   * /oauth/token is then answered without the HTTP hop to identities, throttled the same way.
+   * Everything else under /oauth/ and /.well-known/ is still proxied.
+   */
+  tokenEndpoint?: (req: IncomingMessage, body?: Buffer) => Promise<{ status: number; body: unknown; headers: Record<string, string> }>;
 }
 
 export interface GatewayContext {
@@ -164,7 +171,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return true;
     }
     if (url.pathname === '/oauth/token' && req.method === 'POST') {
-      await rateLimits.tokenRequest(req, res, (body, onResponse) => proxy(req, res, url, { body, onResponse }));
+      const { tokenEndpoint } = options;
+      await rateLimits.tokenRequest(
+        req,
+        res,
+        tokenEndpoint
+          ? async (body, settled) => {
+              const answer = await tokenEndpoint(req, body);
+              settled({ status: answer.status, error: (answer.body as { error?: unknown } | null)?.error });
+              sendJson(res, answer.status, answer.body, answer.headers);
+            }
+          : (body, settled) => proxy(req, res, url, { body, onResponse: (proxyRes) => watchTokenResponse(proxyRes, settled) }),
+      );
       return true;
     }
     if (isProxiedPath(url.pathname)) {

@@ -7,6 +7,7 @@ import { Migration20261124120000_api_keys } from './migrations/Migration20261124
 import { Migration20261124140000_invitations } from './migrations/Migration20261124140000_invitations.js';
 import { Invitation } from './modules/invitation/invitation.entity.js';
 import { Migration20261124150000_login_codes } from './migrations/Migration20261124150000_login_codes.js';
+import { Migration20261125000000_credential_notify } from './migrations/Migration20261125000000_credential_notify.js';
 import { ApiKey } from './modules/api-key/api-key.entity.js';
 import { Membership } from './modules/membership/membership.entity.js';
 import { User } from './modules/user/user.entity.js';
@@ -31,6 +32,7 @@ export function openIdentitiesDatabase(databaseUrl: string, poolMax: number, sha
       { name: 'Migration20261124130000_sessions', class: Migration20261124130000_sessions },
       { name: 'Migration20261124140000_invitations', class: Migration20261124140000_invitations },
       { name: 'Migration20261124150000_login_codes', class: Migration20261124150000_login_codes },
+      { name: 'Migration20261125000000_credential_notify', class: Migration20261125000000_credential_notify },
     ],
   });
 }

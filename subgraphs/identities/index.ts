@@ -13,7 +13,10 @@ import { mailOptionsFromEnv, type MailOptions } from './modules/mail/config.js';
 import { startMailWorker } from './modules/mail/worker.js';
 import { TokenIssuer } from './modules/oauth/issuer.js';
 import { KeyStore } from './modules/oauth/keys.js';
-import { oauthRoutes } from './modules/oauth/oauth.routes.js';
+import { CredentialCache } from './modules/oauth/credential-cache.js';
+import { listen } from '../common/db/notifications.js';
+import { oauthRoutes, readTokenRequestBody, token, type TokenAnswer } from './modules/oauth/oauth.routes.js';
+import type { IncomingMessage } from 'node:http';
 import { apiKeyRoutes } from './modules/api-key/api-key.routes.js';
 import { buildIdentitiesSchema } from './schema.js';
 
@@ -46,7 +49,18 @@ const anyOf =
     return false;
   };
 
-export async function startIdentities(options: IdentitiesOptions): Promise<RunningSubgraph> {
+/**
+ * POST /oauth/token as a function, for a gateway in the same process (all-in-one): the same
+ * endpoint as identities serves over HTTP, without the hop. `body` is the form when the caller
+ * has read it already.
+ */
+export type TokenEndpoint = (req: IncomingMessage, body?: Buffer) => Promise<TokenAnswer>;
+
+export interface RunningIdentities extends RunningSubgraph {
+  tokenEndpoint: TokenEndpoint;
+}
+
+export async function startIdentities(options: IdentitiesOptions): Promise<RunningIdentities> {
   const { config } = options;
   // Read first: a bad SMTP_URL stops the start before anything opens.
   const mailOptions = { ...mailOptionsFromEnv(), ...options.mail };
@@ -57,30 +71,45 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
   const keys = new KeyStore(database, options.tokenTtlSeconds);
   await keys.ensureSigningKey();
   const tokens = new TokenIssuer(keys, { issuer: config.issuer, audience: config.audience, ttlSeconds: options.tokenTtlSeconds });
-  const running = await startSubgraphServer({
-    name: 'identities',
-    schema: await buildIdentitiesSchema(),
-    database,
-    config,
-    port: options.port,
-    host: options.host,
-    routes: anyOf(oauthRoutes({ db: database, keys, tokens, issuer: config.issuer, sessions }), apiKeyRoutes({ db: database, tokens, internalSecret: config.internalSecret })),
-    services: {
-      access: new AccessClient(options.accessUrl, config.internalSecret),
-      tokens,
-      links: { ...defaultLinks(config.issuer), ...options.links },
-      sessions,
-      loginCodes,
-      invitations: { ttlSeconds: invitationTtlSeconds },
-    },
-    verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
-  });
+  const credentials = new CredentialCache();
+  const credentialChanges = await listen(config.databaseUrl, 'identities_credential', { notify: (clientId) => credentials.forget(clientId), live: (up) => credentials.live(up) });
+  const oauth = { db: database, keys, tokens, issuer: config.issuer, sessions, credentials };
+  let running: RunningSubgraph;
+  try {
+    running = await startSubgraphServer({
+      name: 'identities',
+      schema: await buildIdentitiesSchema(),
+      database,
+      config,
+      port: options.port,
+      host: options.host,
+      routes: anyOf(oauthRoutes(oauth), apiKeyRoutes({ db: database, tokens, internalSecret: config.internalSecret })),
+      services: {
+        access: new AccessClient(options.accessUrl, config.internalSecret),
+        tokens,
+        links: { ...defaultLinks(config.issuer), ...options.links },
+        sessions,
+        loginCodes,
+        invitations: { ttlSeconds: invitationTtlSeconds },
+      },
+      verifier: new TokenVerifier({ issuer: config.issuer, audience: config.audience, keys: keys.verificationKeys() }),
+    });
+  } catch (error) {
+    await credentialChanges.close();
+    throw error;
+  }
   const mail = startMailWorker(database, mailOptions);
+  const tokenEndpoint: TokenEndpoint = async (req, body) => {
+    const form = body ?? (await readTokenRequestBody(req));
+    return Buffer.isBuffer(form) ? token(oauth, { method: req.method ?? '', headers: req.headers, body: form }) : form;
+  };
   return {
     ...running,
+    tokenEndpoint,
     async stop() {
       await running.stop();
       await mail.stop();
+      await credentialChanges.close();
       if (!options.database) await database.close();
     },
   };

@@ -101,10 +101,11 @@ export class TestStack {
     return this.stack.bootstrap.rootOrganizationId;
   }
 
-  async requestToken(form: Record<string, string>, basic?: { id: string; secret: string }): Promise<TokenResponse> {
+  /** A token request at the gateway, or at `endpoint`. */
+  async requestToken(form: Record<string, string>, basic?: { id: string; secret: string }, endpoint = `${this.url}/oauth/token`): Promise<TokenResponse> {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (basic) headers.authorization = `Basic ${Buffer.from(`${basic.id}:${basic.secret}`).toString('base64')}`;
-    const response = await fetch(`${this.url}/oauth/token`, { method: 'POST', headers, body: new URLSearchParams(form) });
+    const response = await fetch(endpoint, { method: 'POST', headers, body: new URLSearchParams(form) });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
   }
 

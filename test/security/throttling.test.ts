@@ -16,6 +16,9 @@ const GRANT = { grant_type: 'client_credentials' };
 const UNLIMITED = 1_000_000;
 
 const STORES: { store: string; redisUrl?: string }[] = [{ store: 'memory' }, { store: 'redis', redisUrl: 'redis://127.0.0.1:6379' }];
+/** The gateway proxies /oauth/token to identities, or (all-in-one) calls identities' endpoint in its own process: throttled alike. */
+const ROUTES = [{ route: 'proxied', inProcess: false }, { route: 'in process', inProcess: true }];
+const SETUPS = STORES.flatMap((store) => ROUTES.map((route) => ({ ...store, ...route })));
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 /** Every character percent-encoded, as RFC 6749 §2.3.1 permits (a form-urlencoding reader decodes it to the same credential). */
@@ -50,11 +53,12 @@ function count(responses: { status: number }[]): Record<number, number> {
   return counts;
 }
 
-describe.each(STORES)('throttling ($store)', ({ redisUrl }) => {
+describe.each(SETUPS)('throttling ($store, token endpoint $route)', ({ redisUrl, inProcess }) => {
   const it = test
     /** `throttled(limits)`: the URL of a gateway of this test's own, its counters empty (in Redis under a prefix of its own). */
-    .extend('throttled', ({ gateway }) => (limits: Partial<RateLimitOptions>): Promise<string> =>
+    .extend('throttled', ({ gateway, stack }) => (limits: Partial<RateLimitOptions>): Promise<string> =>
       gateway({
+        tokenEndpoint: inProcess ? stack.stack.subgraphs.identities.tokenEndpoint : undefined,
         rateLimits: {
           tokenFailuresPerClient: UNLIMITED,
           tokenFailuresPerAddress: UNLIMITED,

@@ -3,6 +3,9 @@ import { decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, 
 import { describe, expect, inject } from 'vitest';
 import { sql } from '../../subgraphs/common/db/orm.js';
 import { test } from '../harness/fixtures.js';
+import { audienceFor } from '../../lib/config.js';
+import { startIdentities } from '../../subgraphs/identities/index.js';
+import { openIdentitiesDatabase } from '../../subgraphs/identities/database.js';
 import { Client, type TestStack } from '../harness/stack.js';
 
 /** A fresh org_viewer service account of its own organization, with its credential. */
@@ -162,6 +165,57 @@ describe('POST /oauth/token (client_credentials)', () => {
     );
     const last = await credentialOf(account.id);
     await refusedRightAfterSuccess(last, () => admin.ok(`mutation($id: ID!) { deleteServiceAccount(id: $id) }`, { id: account.id }));
+  });
+
+  it('answers a known client from memory, and every replica forgets a credential the moment it changes', async ({ stack, admin, organization: org, onTestFinished }) => {
+    // A second identities replica on the same database, with a token endpoint (and memory) of its
+    // own; over the stack's connection (PGlite takes one), counting its statements apart.
+    const { databases, issuer, internalSecret, subgraphs } = stack.stack;
+    const databaseUrl = inject('databaseUrl');
+    const replicaDatabase = await openIdentitiesDatabase(databaseUrl, 1, databases.identities);
+    const replica = await startIdentities({
+      config: { databaseUrl, poolMax: 1, issuer, audience: audienceFor(issuer), jwksUrl: `${subgraphs.identities.url}/.well-known/jwks.json`, internalSecret },
+      port: 0,
+      database: replicaDatabase,
+      tokenTtlSeconds: 300,
+      accessUrl: subgraphs.access.url,
+      // Its mail worker looks once, at start, and not again during the test.
+      mail: { pollIntervalMs: 3_600_000 },
+    });
+    onTestFinished(async () => {
+      await replica.stop();
+      await replicaDatabase.close();
+    });
+    const account = (await admin.ok(`mutation($org: ID!) { createServiceAccount(organizationId: $org, input: { name: "replicated" }) { id } }`, { org: org.id })).createServiceAccount;
+    const created = (await admin.ok(`mutation($id: ID!) { createServiceAccountCredential(serviceAccountId: $id, input: {}) { clientSecret credential { id clientId } } }`, { id: account.id }))
+      .createServiceAccountCredential;
+    const basic = { id: created.credential.clientId as string, secret: created.clientSecret as string };
+    const atReplica = () => stack.requestToken({ grant_type: 'client_credentials' }, basic, `${replica.url}/oauth/token`);
+
+    // Known after its first tokens (the first writes lastUsedAt, whose announcement has it read
+    // once more): from then on a token costs the replica no statement.
+    const statementsOfOne = async () => {
+      const start = replicaDatabase.statements;
+      expect((await atReplica()).status).toBe(200);
+      return replicaDatabase.statements - start;
+    };
+    await expect.poll(statementsOfOne, { timeout: 2_000, interval: 20 }).toBe(0);
+    const before = replicaDatabase.statements;
+    for (let i = 0; i < 5; i++) expect((await atReplica()).status).toBe(200);
+    expect(replicaDatabase.statements).toBe(before);
+
+    // Rotated through the gateway (the other replica): the database announces it, and the replica refuses the old secret.
+    const rotated = await admin.ok(`mutation($id: ID!) { rotateServiceAccountCredential(id: $id) { clientSecret } }`, { id: created.credential.id });
+    await expect.poll(async () => (await atReplica()).status, { timeout: 2_000, interval: 20 }).toBe(401);
+    expect((await stack.requestToken({ grant_type: 'client_credentials' }, { ...basic, secret: rotated.rotateServiceAccountCredential.clientSecret }, `${replica.url}/oauth/token`)).status).toBe(200);
+    // Changed by hand in SQL: forgotten as well.
+    await sql(databases.identities.orm.em.fork(), `update identities.service_account_credential set expires_at = now() - interval '1 second' where id = ?`, [created.credential.id]);
+    await expect
+      .poll(async () => (await stack.requestToken({ grant_type: 'client_credentials' }, { ...basic, secret: rotated.rotateServiceAccountCredential.clientSecret }, `${replica.url}/oauth/token`)).status, {
+        timeout: 2_000,
+        interval: 20,
+      })
+      .toBe(401);
   });
 
   it('refuses an expired credential', async ({ stack, viewer: principal }) => {

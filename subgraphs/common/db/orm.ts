@@ -1,5 +1,7 @@
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { Utils, type Constructor, type EntityName, type MigrationObject } from '@mikro-orm/core';
+import type pg from 'pg';
+import { relayNotifications } from './notifications.js';
 
 export interface OrmOptions {
   databaseUrl: string;
@@ -39,7 +41,14 @@ export async function openDatabase(options: OrmOptions): Promise<Database> {
     discovery: { warnWhenNoEntities: false },
     schema: options.schema,
     allowGlobalContext: false,
-    pool: { min: 0, max: options.poolMax },
+    pool: {
+      min: 0,
+      max: options.poolMax,
+      afterCreate(connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) {
+        relayNotifications(connection);
+        done(null, connection);
+      },
+    },
     ...(options.shareConnectionOf ? { driverOptions: options.shareConnectionOf.orm.em.getKnex() } : {}),
     // The query logger is the ORM's per-instance hook on every statement; it counts instead of printing.
     debug: ['query'],

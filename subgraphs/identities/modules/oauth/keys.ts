@@ -1,3 +1,4 @@
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey } from 'jose';
 import { errors as joseErrors } from 'jose';
 import type { Database } from '../../../common/db/orm.js';
@@ -24,7 +25,7 @@ type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
  */
 export class KeyStore {
   private published: { at: number; keys: KeyRow[] } | undefined;
-  private signer: { at: number; kid: string; key: ImportedKey } | undefined;
+  private signer: { at: number; kid: string; privateKeyPem: string } | undefined;
   private readonly imported = new Map<string, ImportedKey>();
 
   constructor(
@@ -70,15 +71,19 @@ export class KeyStore {
     return { keys: (await this.publishedKeys()).map((k) => k.public_jwk) };
   }
 
-  async signingKey(): Promise<{ kid: string; key: ImportedKey }> {
+  /** The active private key, as PKCS#8 PEM (what the token signer takes). */
+  async signingKey(): Promise<{ kid: string; privateKeyPem: string }> {
     if (this.signer && Date.now() - this.signer.at < REFRESH_MS) return this.signer;
     const [row] = await sql<KeyRow>(
       this.db.orm.em.fork(),
       `select kid, alg, private_jwk from identities.signing_key where retired_at is null order by created_at limit 1`,
     );
     if (!row?.private_jwk) throw new Error('No active signing key');
-    const key = this.signer?.kid === row.kid ? this.signer.key : await importJWK(row.private_jwk, row.alg);
-    this.signer = { at: Date.now(), kid: row.kid, key };
+    const privateKeyPem =
+      this.signer?.kid === row.kid
+        ? this.signer.privateKeyPem
+        : createPrivateKey({ key: row.private_jwk as JsonWebKey, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' }).toString();
+    this.signer = { at: Date.now(), kid: row.kid, privateKeyPem };
     return this.signer;
   }
 

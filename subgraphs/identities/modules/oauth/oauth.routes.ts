@@ -6,6 +6,7 @@ import { MAX_CLIENT_ID_LENGTH, MalformedCredentials, parseBasicCredentials } fro
 import { ACCESS_TOKEN_ALGORITHMS } from '../../../../lib/auth/tokens.js';
 import { refreshSession, type SessionOptions } from '../session/session.service.js';
 import { authenticateClient, type AuthenticatedClient } from './client-credentials.js';
+import type { CredentialCache } from './credential-cache.js';
 import type { TokenIssuer } from './issuer.js';
 import type { KeyStore } from './keys.js';
 
@@ -21,10 +22,38 @@ export interface OAuthDependencies {
   tokens: TokenIssuer;
   issuer: string;
   sessions: SessionOptions;
+  credentials: CredentialCache;
 }
 
-function oauthError(res: ServerResponse, status: number, error: string, description: string): void {
-  sendJson(res, status, { error, error_description: description }, NO_STORE);
+/** What the token endpoint answers: an RFC 6749 §5.1 token or §5.2 error, as JSON. */
+export interface TokenAnswer {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/** The parts of a token request the endpoint reads; the body is the raw form. */
+export interface TokenRequest {
+  method: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}): TokenAnswer => ({ status, body, headers: { ...NO_STORE, ...headers } });
+const oauthError = (status: number, error: string, description: string): TokenAnswer => answer(status, { error, error_description: description });
+
+export function sendTokenAnswer(res: ServerResponse, outcome: TokenAnswer): void {
+  sendJson(res, outcome.status, outcome.body, outcome.headers);
+}
+
+/** The body of a token request, or the answer to a body that cannot be read (still an OAuth client's error, with an RFC 6749 §5.2 body). */
+export async function readTokenRequestBody(req: IncomingMessage): Promise<Buffer | TokenAnswer> {
+  try {
+    return await readBody(req, FORM_LIMIT);
+  } catch (error) {
+    if (error instanceof HttpError) return oauthError(error.status, 'invalid_request', error.message);
+    throw error;
+  }
 }
 
 /**
@@ -68,36 +97,25 @@ function mixesAuthenticationMethods(header: string | undefined, form: Record<str
  * (HTTP Basic or body) and shapes RFC 6749 responses and errors; we supply the model:
  * credentials from the identities schema and JWTs from the TokenIssuer.
  */
-async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.method !== 'POST') {
-    res.setHeader('allow', 'POST');
-    return oauthError(res, 405, 'invalid_request', 'The token endpoint accepts POST only');
-  }
-  let raw: Buffer;
-  try {
-    raw = await readBody(req, FORM_LIMIT);
-  } catch (error) {
-    // An unreadable body is still an OAuth client's error, and gets an RFC 6749 §5.2 body.
-    if (error instanceof HttpError) return oauthError(res, error.status, 'invalid_request', error.message);
-    throw error;
-  }
-  const form = parseForm(raw);
-  if (typeof form === 'string') return oauthError(res, 400, 'invalid_request', `Parameter ${form} is repeated`);
+export async function token(deps: OAuthDependencies, req: TokenRequest): Promise<TokenAnswer> {
+  if (req.method !== 'POST') return { ...oauthError(405, 'invalid_request', 'The token endpoint accepts POST only'), headers: { ...NO_STORE, allow: 'POST' } };
+  const form = parseForm(req.body);
+  if (typeof form === 'string') return oauthError(400, 'invalid_request', `Parameter ${form} is repeated`);
   if (form.grant_type && !GRANT_TYPES.includes(form.grant_type)) {
-    return oauthError(res, 400, 'unsupported_grant_type', `Supported grant types: ${GRANT_TYPES.join(', ')}`);
+    return oauthError(400, 'unsupported_grant_type', `Supported grant types: ${GRANT_TYPES.join(', ')}`);
   }
 
-  if (form.grant_type === 'refresh_token') return refreshTokenGrant(deps, req, res, form);
+  if (form.grant_type === 'refresh_token') return refreshTokenGrant(deps, req, form);
 
   if (mixesAuthenticationMethods(req.headers.authorization, form)) {
-    return oauthError(res, 400, 'invalid_request', 'Authenticate the client one way: HTTP Basic or client_id and client_secret in the body, not both');
+    return oauthError(400, 'invalid_request', 'Authenticate the client one way: HTTP Basic or client_id and client_secret in the body, not both');
   }
   // Refused here rather than handed to the library, whose parser reads headers ours does not
   // (and the gateway's throttle, which reads them as we do, would not have counted).
   const basic = parseBasicCredentials(req.headers.authorization);
-  if (basic instanceof MalformedCredentials) return oauthError(res, 400, 'invalid_request', basic.description);
+  if (basic instanceof MalformedCredentials) return oauthError(400, 'invalid_request', basic.description);
   if (form.client_id !== undefined && form.client_id.length > MAX_CLIENT_ID_LENGTH) {
-    return oauthError(res, 400, 'invalid_request', `client_id is longer than ${MAX_CLIENT_ID_LENGTH} characters`);
+    return oauthError(400, 'invalid_request', `client_id is longer than ${MAX_CLIENT_ID_LENGTH} characters`);
   }
 
   // One read of raw SQL outside any transaction: no identity map or unit of work to fork for it.
@@ -105,7 +123,7 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
   const expiries = new Map<string, Date>();
   const model = {
     async getClient(clientId: string, clientSecret: string): Promise<Client | null> {
-      const client = await authenticateClient(em, clientId, clientSecret ?? '');
+      const client = await authenticateClient(em, deps.credentials, clientId, clientSecret ?? '');
       return client ? { id: client.clientId, grants: ['client_credentials'], authenticated: client } : null;
     },
     async getUserFromClient(client: Client) {
@@ -149,12 +167,9 @@ async function token(deps: OAuthDependencies, req: IncomingMessage, res: ServerR
     if (error.name === 'server_error') console.error('token endpoint failed', error);
     // Some refusals (content type, method) are thrown before the library fills the response.
     const challenge = response.get('WWW-Authenticate') as string | undefined;
-    return sendJson(res, error.code, { error: error.name, error_description: error.message }, {
-      ...NO_STORE,
-      ...(challenge ? { 'www-authenticate': challenge } : {}),
-    });
+    return answer(error.code, { error: error.name, error_description: error.message }, challenge ? { 'www-authenticate': challenge } : {});
   }
-  sendJson(res, 200, response.body, NO_STORE);
+  return answer(200, response.body);
 }
 
 const REFRESH_REFUSED = 'The refresh token is invalid, expired or already used, or its sign-in has ended: sign in again';
@@ -166,21 +181,21 @@ const REFRESH_REFUSED = 'The refresh token is invalid, expired or already used, 
  * (session.service.ts refreshSession), where the library splits it into separate model calls.
  * Answers keep to §5.1 and §5.2 like the library's.
  */
-async function refreshTokenGrant(deps: OAuthDependencies, req: IncomingMessage, res: ServerResponse, form: Record<string, string>): Promise<void> {
+async function refreshTokenGrant(deps: OAuthDependencies, req: TokenRequest, form: Record<string, string>): Promise<TokenAnswer> {
   if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
-    return oauthError(res, 400, 'invalid_request', 'Invalid request: content must be application/x-www-form-urlencoded');
+    return oauthError(400, 'invalid_request', 'Invalid request: content must be application/x-www-form-urlencoded');
   }
   // A public client may name itself with client_id (§2.3, §3.2.1); a secret authenticates nobody here.
   if (parseBasicCredentials(req.headers.authorization) || form.client_secret !== undefined) {
-    return oauthError(res, 400, 'invalid_request', 'A sign-in belongs to no client: refresh its token without client authentication');
+    return oauthError(400, 'invalid_request', 'A sign-in belongs to no client: refresh its token without client authentication');
   }
-  if (form.scope !== undefined) return oauthError(res, 400, 'invalid_scope', 'This server grants no scopes: authorization reads role assignments');
+  if (form.scope !== undefined) return oauthError(400, 'invalid_scope', 'This server grants no scopes: authorization reads role assignments');
   const presented = form.refresh_token;
-  if (presented === undefined) return oauthError(res, 400, 'invalid_request', 'Missing parameter: refresh_token');
+  if (presented === undefined) return oauthError(400, 'invalid_request', 'Missing parameter: refresh_token');
   const outcome = await refreshSession(deps.db.orm.em.fork(), deps.tokens, deps.sessions, presented);
-  if (outcome.kind === 'refused') return oauthError(res, 400, 'invalid_grant', REFRESH_REFUSED);
+  if (outcome.kind === 'refused') return oauthError(400, 'invalid_grant', REFRESH_REFUSED);
   const { accessToken, refreshToken, expiresIn } = outcome.signIn;
-  sendJson(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, refresh_token: refreshToken }, NO_STORE);
+  return answer(200, { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, refresh_token: refreshToken });
 }
 
 export function metadata(issuer: string) {
@@ -199,9 +214,11 @@ export function metadata(issuer: string) {
 export function oauthRoutes(deps: OAuthDependencies): Route {
   return async (req, res, url) => {
     switch (url.pathname) {
-      case '/oauth/token':
-        await token(deps, req, res);
+      case '/oauth/token': {
+        const body = req.method === 'POST' ? await readTokenRequestBody(req) : Buffer.alloc(0);
+        sendTokenAnswer(res, Buffer.isBuffer(body) ? await token(deps, { method: req.method ?? '', headers: req.headers, body }) : body);
         return true;
+      }
       case '/.well-known/jwks.json':
         sendJson(res, 200, await deps.keys.jwks(), { 'cache-control': 'public, max-age=60' });
         return true;
