@@ -37,8 +37,8 @@ export interface PageOptions {
 }
 
 export interface Page {
-  /** Answers the page's requests; false for every other request. */
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** Answers the page's requests; false for every other request (at once: no promise for them). */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): false | Promise<boolean>;
 }
 
 interface Asset {
@@ -100,35 +100,40 @@ ${options.body}</body>
   };
 
   return {
-    async handle(req, res, url) {
+    handle(req, res, url) {
       const { pathname } = url;
       const isPage = pathname === options.path;
       if (!isPage && !pathname.startsWith(options.assetPrefix)) return false;
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
-        return true;
-      }
-      const { assets, page } = await ready();
-      if (isPage) {
-        send(req, res, {
-          'content-type': 'text/html; charset=utf-8',
-          'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
-          'cross-origin-opener-policy': 'same-origin',
-          // The page can hold a token in its URL's fragment, and changes with the gateway: never kept.
-          'cache-control': 'no-store',
-        }, page);
-        return true;
-      }
-      const name = pathname.slice(options.assetPrefix.length);
-      const asset = names.has(name) ? assets.get(name) : undefined;
-      if (!asset) return false;
-      send(req, res, {
-        'content-type': asset.type,
-        'cross-origin-resource-policy': 'same-origin',
-        // A URL with the current hash names exactly this content.
-        'cache-control': url.searchParams.get('v') === asset.version ? 'public, max-age=31536000, immutable' : 'no-cache',
-      }, asset.body);
-      return true;
+      return answer(req, res, url, isPage);
     },
   };
+
+  async function answer(req: IncomingMessage, res: ServerResponse, url: URL, isPage: boolean): Promise<boolean> {
+    const { pathname } = url;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
+      return true;
+    }
+    const { assets, page } = await ready();
+    if (isPage) {
+      send(req, res, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
+        'cross-origin-opener-policy': 'same-origin',
+        // The page can hold a token in its URL's fragment, and changes with the gateway: never kept.
+        'cache-control': 'no-store',
+      }, page);
+      return true;
+    }
+    const name = pathname.slice(options.assetPrefix.length);
+    const asset = names.has(name) ? assets.get(name) : undefined;
+    if (!asset) return false;
+    send(req, res, {
+      'content-type': asset.type,
+      'cross-origin-resource-policy': 'same-origin',
+      // A URL with the current hash names exactly this content.
+      'cache-control': url.searchParams.get('v') === asset.version ? 'public, max-age=31536000, immutable' : 'no-cache',
+    }, asset.body);
+    return true;
+  }
 }

@@ -146,11 +146,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Before any handler, so every answer on these paths (429s and errors included) carries the headers.
     if (isCorsPath(url.pathname) && cors.handle(req, res)) return true;
     // GraphiQL at /playground, and at /graphql for a browser opening it: before Apollo sees the request.
-    if (await playground.handle(req, res, url)) return true;
+    const playgroundAnswer = playground.handle(req, res, url);
+    if (playgroundAnswer === true || (playgroundAnswer !== false && (await playgroundAnswer))) return true;
     // What the welcome mail links to (unless SIGN_IN_URL names the application's own page).
-    if (await signInPage.handle(req, res, url)) return true;
+    const signIn = signInPage.handle(req, res, url);
+    if (signIn && (await signIn)) return true;
     // Where invitation mails link to by default (INVITATION_URL).
-    if (await invitationPage.handle(req, res, url)) return true;
+    const invitation = invitationPage.handle(req, res, url);
+    if (invitation && (await invitation)) return true;
     if (url.pathname === '/graphql') {
       // One id of ours from the edge through every subgraph's logs and audit events (safeHandler
       // minted it and echoes it); a client's x-request-id is only logged beside it.

@@ -1,6 +1,6 @@
 import { createSigner } from 'fast-jwt';
 import { ACCESS_TOKEN_TYPE, type PrincipalType } from '../../../../lib/auth/tokens.js';
-import { newId } from '../../../common/ids.js';
+import { randomUUID } from 'node:crypto';
 import type { KeyStore } from './keys.js';
 
 export interface AccessTokenRequest {
@@ -52,7 +52,8 @@ export class TokenIssuer {
       aud: this.options.audience,
       iat: now,
       exp,
-      jti: newId(),
+      // Unique, not sortable: node's buffered v4 costs a tenth of a UUIDv7 (fresh random bytes each).
+      jti: randomUUID(),
       principal_type: request.principalType,
     };
     if (request.clientId) claims.client_id = request.clientId;
