@@ -174,7 +174,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       jwksUrl: common.jwksUrl,
       internalSecret,
       subgraphs: { organizations: organizations.url, identities: identities.url, access: access.url },
-      // In one process the gateway calls the token endpoint instead of proxying to it.
+      // In one process the gateway calls the subgraphs and the token endpoint instead of going over HTTP.
+      localSubgraphs: { organizations: organizations.local, identities: identities.local, access: access.local },
       tokenEndpoint: identities.tokenEndpoint,
       rateLimits: options.rateLimits,
       limits: options.limits,

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { LocalGraphQL } from '../lib/local-graphql.js';
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -47,6 +48,11 @@ export interface GatewayOptions {
    * Everything else under /oauth/ and /.well-known/ is still proxied.
    */
   tokenEndpoint?: (req: IncomingMessage, body?: Buffer) => Promise<{ status: number; body: unknown; headers: Record<string, string> }>;
+  /**
+   * Subgraphs running in this process (all-in-one), called without HTTP: the same request
+   * (headers, internal credential, body) and the same answer, minus sockets and parsers.
+   */
+  localSubgraphs?: Partial<Record<keyof GatewayOptions['subgraphs'], LocalGraphQL>>;
 }
 
 export interface GatewayContext {
@@ -103,7 +109,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: urls[name] ? `${urls[name]}/graphql` : url!, internalSecret: options.internalSecret, agent, timeoutMs }),
+      new SubgraphDataSource({
+        name,
+        url: urls[name] ? `${urls[name]}/graphql` : url!,
+        internalSecret: options.internalSecret,
+        agent,
+        timeoutMs,
+        local: options.localSubgraphs?.[name as keyof GatewayOptions['subgraphs']],
+      }),
   });
   const rateLimits = await createRateLimits({ ...rateLimitOptionsFromEnv(), ...options.rateLimits });
   const apiKeys = createApiKeyExchange({ identitiesUrl: options.subgraphs.identities, internalSecret: options.internalSecret, verifier, rateLimits });

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import type { LocalGraphQL } from '../../lib/local-graphql.js';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { isInternalCredential, INTERNAL_HEADER } from '../../lib/auth/internal.js';
 import { bearerToken, TokenVerifier } from '../../lib/auth/tokens.js';
@@ -10,6 +11,8 @@ import type { SubgraphContext } from './context.js';
 import type { Database } from './db/orm.js';
 import type { SubgraphSchema } from './federation.js';
 import { close, createHttpServer, currentRequestIds, forwardedRequestIds, handleGraphQL, listen, mintRequestIds, sendJson, type Route } from '../../lib/http.js';
+
+const single = (value: string | string[] | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
 
 export interface SubgraphServerOptions {
   name: string;
@@ -30,6 +33,8 @@ export interface RunningSubgraph {
   url: string;
   port: number;
   database: Database;
+  /** Its /graphql for a gateway in the same process. */
+  local: LocalGraphQL;
   stop(): Promise<void>;
 }
 
@@ -49,28 +54,46 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
   });
   await apollo.start();
 
+  /** A request's context, from its headers (`header` takes a lower-case name). */
+  const contextOf = (header: (name: string) => string | undefined) => async (): Promise<SubgraphContext> => {
+    const { requestId } = currentRequestIds()!;
+    const token = bearerToken(header('authorization'));
+    const principal = token ? await verifier.verify(token) : null;
+    const em = database.orm.em.fork();
+    const authz = new DecisionPoint(em, principal);
+    // The principal's existence comes with its grants, read here once for the request.
+    await authz.authenticate();
+    return {
+      requestId,
+      principal,
+      token,
+      internal: isInternalCredential(header(INTERNAL_HEADER), config.internalSecret),
+      em,
+      authz,
+      loaders: new Map(),
+      services: options.services ?? {},
+    };
+  };
+
+  const local: LocalGraphQL = async ({ headers, body }) => {
+    const headerMap = new HeaderMap();
+    for (const [name, value] of Object.entries(headers)) headerMap.set(name.toLowerCase(), value);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers: headerMap, search: '', body: JSON.parse(body) as unknown },
+      context: contextOf((name) => headerMap.get(name)),
+    });
+    let text: string;
+    if (response.body.kind === 'complete') text = response.body.string;
+    else {
+      text = '';
+      for await (const chunk of response.body.asyncIterator) text += chunk;
+    }
+    return { status: response.status ?? 200, headers: new Map(response.headers), body: text };
+  };
+
   const route: Route = async (req, res, url) => {
     if (url.pathname === '/graphql') {
-      const { requestId } = currentRequestIds()!;
-      await handleGraphQL(apollo, req, res, url, async () => {
-        const token = bearerToken(req.headers.authorization);
-        const principal = token ? await verifier.verify(token) : null;
-        const em = database.orm.em.fork();
-        const authz = new DecisionPoint(em, principal);
-        // The principal's existence comes with its grants, read here once for the request.
-        await authz.authenticate();
-        const credential = req.headers[INTERNAL_HEADER];
-        return {
-          requestId,
-          principal,
-          token,
-          internal: isInternalCredential(typeof credential === 'string' ? credential : undefined, config.internalSecret),
-          em,
-          authz,
-          loaders: new Map(),
-          services: options.services ?? {},
-        };
-      });
+      await handleGraphQL(apollo, req, res, url, contextOf((name) => single(req.headers[name])));
       return true;
     }
     if (url.pathname === '/healthz') {
@@ -98,6 +121,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     port,
     database,
+    local,
     async stop() {
       await close(server);
       await apollo.stop();
