@@ -49,6 +49,12 @@ export interface StackOptions {
   links?: Partial<Links>;
   /** How long a sign-in's refresh token may wait to be used. */
   refreshTokenTtlSeconds?: number;
+  /**
+   * The gateway calls the subgraphs' /graphql and the token endpoint as functions of this
+   * process instead of over HTTP (`npm start` does). Off, every hop is HTTP on loopback, as
+   * between services deployed apart.
+   */
+  inProcess?: boolean;
 }
 
 export interface Databases {
@@ -174,9 +180,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       jwksUrl: common.jwksUrl,
       internalSecret,
       subgraphs: { organizations: organizations.url, identities: identities.url, access: access.url },
-      // In one process the gateway calls the subgraphs and the token endpoint instead of going over HTTP.
-      localSubgraphs: { organizations: organizations.local, identities: identities.local, access: access.local },
-      tokenEndpoint: identities.tokenEndpoint,
+      ...(options.inProcess
+        ? { localSubgraphs: { organizations: organizations.local, identities: identities.local, access: access.local }, tokenEndpoint: identities.tokenEndpoint }
+        : {}),
       rateLimits: options.rateLimits,
       limits: options.limits,
       production: options.production,

@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     // Loaded only now (seconds under tsx), so that a refusal above comes at once.
     const { startStack } = await import('./stack.js');
     stack = await startStack({
+      inProcess: true,
       databaseUrl,
       // PGlite is a single backend that mixes up concurrent connections' messages: one connection in all.
       poolMax: config.poolMax,

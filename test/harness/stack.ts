@@ -182,6 +182,8 @@ export interface TestStackOptions {
   production?: Partial<ProductionSwitches>;
   /** The mail worker; by default it delivers to the run's SMTP server and retries within a second or two. */
   mail?: Partial<MailOptions>;
+  /** The gateway calls the subgraphs and the token endpoint in process, as `npm start` runs it (StackOptions.inProcess); HTTP by default. */
+  inProcess?: boolean;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -195,6 +197,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     rateLimits: { keyPrefix: `test-${randomUUID()}`, ...options.rateLimits },
     limits: options.limits,
     production: options.production,
+    inProcess: options.inProcess,
     mail: { smtpUrl: inject('smtpUrl'), pollIntervalMs: 500, retryBaseMs: 200, retryMaxMs: 2_000, ...options.mail },
     bootstrap: { clientId: inject('bootstrapClientId'), clientSecret: inject('bootstrapClientSecret') },
   });
