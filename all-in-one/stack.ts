@@ -49,6 +49,11 @@ export interface StackOptions {
   links?: Partial<Links>;
   /** How long a sign-in's refresh token may wait to be used. */
   refreshTokenTtlSeconds?: number;
+  /**
+   * How the gateway calls the subgraphs: 'in-process' (what `npm start` does) skips HTTP between
+   * them; 'http' goes through their ports as separate deployments do. 'http' by default.
+   */
+  subgraphCalls?: 'http' | 'in-process';
 }
 
 export interface Databases {
@@ -176,6 +181,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       subgraphs: { organizations: organizations.url, identities: identities.url, access: access.url },
       // In one process the gateway calls the token endpoint instead of proxying to it.
       tokenEndpoint: identities.tokenEndpoint,
+      inProcess: options.subgraphCalls === 'in-process' ? { organizations, identities, access } : undefined,
       rateLimits: options.rateLimits,
       limits: options.limits,
       production: options.production,

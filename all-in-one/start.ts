@@ -98,6 +98,8 @@ async function main(): Promise<void> {
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       links: config.links,
       bootstrap: config.bootstrap,
+      // One process: the gateway calls the subgraphs directly; they still listen on their ports.
+      subgraphCalls: 'in-process',
     });
   } catch (error) {
     // startStack stops what it started; the database and the lock are ours to give back.

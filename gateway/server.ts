@@ -18,7 +18,8 @@ import { createSignInPage } from './sign-in/index.js';
 import { createInvitationPage } from './invitation-page/index.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
 import { createRateLimits, rateLimitOptionsFromEnv, watchTokenResponse, type RateLimitOptions } from './rate-limit.js';
-import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
+import type { InProcessSubgraph } from '../lib/in-process.js';
+import { DEFAULT_SUBGRAPH_TIMEOUT_MS, InProcessDataSource, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
 
 export interface GatewayOptions {
   port: number;
@@ -47,6 +48,11 @@ export interface GatewayOptions {
    * Everything else under /oauth/ and /.well-known/ is still proxied.
    */
   tokenEndpoint?: (req: IncomingMessage, body?: Buffer) => Promise<{ status: number; body: unknown; headers: Record<string, string> }>;
+  /**
+   * Subgraphs running in this process (all-in-one), called without HTTP: the same request, the
+   * same credential and token, the same deadline, none of the sockets, parsing and JSON in between.
+   */
+  inProcess?: Partial<Record<'organizations' | 'identities' | 'access', InProcessSubgraph>>;
 }
 
 export interface GatewayContext {
@@ -102,8 +108,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const timeoutMs = options.subgraphTimeoutMs ?? envInt('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS);
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: urls[name] ? `${urls[name]}/graphql` : url!, internalSecret: options.internalSecret, agent, timeoutMs }),
+    buildService: ({ name, url }) => {
+      const target = urls[name] ? `${urls[name]}/graphql` : url!;
+      const local = options.inProcess?.[name as keyof typeof options.inProcess];
+      return local
+        ? new InProcessDataSource({ name, url: target, subgraph: local, internalSecret: options.internalSecret, timeoutMs })
+        : new SubgraphDataSource({ name, url: target, internalSecret: options.internalSecret, agent, timeoutMs });
+    },
   });
   const rateLimits = await createRateLimits({ ...rateLimitOptionsFromEnv(), ...options.rateLimits });
   const apiKeys = createApiKeyExchange({ identitiesUrl: options.subgraphs.identities, internalSecret: options.internalSecret, verifier, rateLimits });

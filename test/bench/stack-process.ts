@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     rateLimits: options.rateLimits,
     mail: options.mail,
     bootstrap: options.bootstrap,
+    // As `npm start`.
+    subgraphCalls: 'in-process',
   });
 
   let stopping = false;

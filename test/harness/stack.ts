@@ -182,6 +182,8 @@ export interface TestStackOptions {
   production?: Partial<ProductionSwitches>;
   /** The mail worker; by default it delivers to the run's SMTP server and retries within a second or two. */
   mail?: Partial<MailOptions>;
+  /** How the gateway calls the subgraphs (StackOptions.subgraphCalls): over HTTP unless a file asks for 'in-process'. */
+  subgraphCalls?: 'http' | 'in-process';
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -197,6 +199,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     production: options.production,
     mail: { smtpUrl: inject('smtpUrl'), pollIntervalMs: 500, retryBaseMs: 200, retryMaxMs: 2_000, ...options.mail },
     bootstrap: { clientId: inject('bootstrapClientId'), clientSecret: inject('bootstrapClientSecret') },
+    subgraphCalls: options.subgraphCalls,
   });
   return new TestStack(stack);
 }
