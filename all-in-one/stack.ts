@@ -50,11 +50,10 @@ export interface StackOptions {
   /** How long a sign-in's refresh token may wait to be used. */
   refreshTokenTtlSeconds?: number;
   /**
-   * The gateway calls the subgraphs' /graphql and the token endpoint as functions of this
-   * process instead of over HTTP (`npm start` does). Off, every hop is HTTP on loopback, as
-   * between services deployed apart.
+   * How the gateway calls the subgraphs: 'in-process' (what `npm start` does) skips HTTP between
+   * them; 'http' goes through their ports as separate deployments do. 'http' by default.
    */
-  inProcess?: boolean;
+  subgraphCalls?: 'http' | 'in-process';
 }
 
 export interface Databases {
@@ -180,9 +179,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       jwksUrl: common.jwksUrl,
       internalSecret,
       subgraphs: { organizations: organizations.url, identities: identities.url, access: access.url },
-      ...(options.inProcess
-        ? { localSubgraphs: { organizations: organizations.local, identities: identities.local, access: access.local }, tokenEndpoint: identities.tokenEndpoint }
-        : {}),
+      // In one process the gateway calls the token endpoint instead of proxying to it.
+      tokenEndpoint: identities.tokenEndpoint,
+      inProcess: options.subgraphCalls === 'in-process' ? { organizations, identities, access } : undefined,
       rateLimits: options.rateLimits,
       limits: options.limits,
       production: options.production,

@@ -81,7 +81,6 @@ async function main(): Promise<void> {
     // Loaded only now (seconds under tsx), so that a refusal above comes at once.
     const { startStack } = await import('./stack.js');
     stack = await startStack({
-      inProcess: true,
       databaseUrl,
       // PGlite is a single backend that mixes up concurrent connections' messages: one connection in all.
       poolMax: config.poolMax,
@@ -99,6 +98,8 @@ async function main(): Promise<void> {
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       links: config.links,
       bootstrap: config.bootstrap,
+      // One process: the gateway calls the subgraphs directly; they still listen on their ports.
+      subgraphCalls: 'in-process',
     });
   } catch (error) {
     // startStack stops what it started; the database and the lock are ours to give back.

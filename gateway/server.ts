@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { LocalGraphQL } from '../lib/local-graphql.js';
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -19,7 +18,8 @@ import { createSignInPage } from './sign-in/index.js';
 import { createInvitationPage } from './invitation-page/index.js';
 import { identitiesProxy, isProxiedPath } from './proxy.js';
 import { createRateLimits, rateLimitOptionsFromEnv, watchTokenResponse, type RateLimitOptions } from './rate-limit.js';
-import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
+import type { InProcessSubgraph } from '../lib/in-process.js';
+import { DEFAULT_SUBGRAPH_TIMEOUT_MS, InProcessDataSource, SubgraphDataSource, tokenRejectedBySubgraph } from './subgraph-source.js';
 
 export interface GatewayOptions {
   port: number;
@@ -49,10 +49,10 @@ export interface GatewayOptions {
    */
   tokenEndpoint?: (req: IncomingMessage, body?: Buffer) => Promise<{ status: number; body: unknown; headers: Record<string, string> }>;
   /**
-   * Subgraphs running in this process (all-in-one), called without HTTP: the same request
-   * (headers, internal credential, body) and the same answer, minus sockets and parsers.
+   * Subgraphs running in this process (all-in-one), called without HTTP: the same request, the
+   * same credential and token, the same deadline, none of the sockets, parsing and JSON in between.
    */
-  localSubgraphs?: Partial<Record<keyof GatewayOptions['subgraphs'], LocalGraphQL>>;
+  inProcess?: Partial<Record<'organizations' | 'identities' | 'access', InProcessSubgraph>>;
 }
 
 export interface GatewayContext {
@@ -108,15 +108,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const timeoutMs = options.subgraphTimeoutMs ?? envInt('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS);
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({
-        name,
-        url: urls[name] ? `${urls[name]}/graphql` : url!,
-        internalSecret: options.internalSecret,
-        agent,
-        timeoutMs,
-        local: options.localSubgraphs?.[name as keyof GatewayOptions['subgraphs']],
-      }),
+    buildService: ({ name, url }) => {
+      const target = urls[name] ? `${urls[name]}/graphql` : url!;
+      const local = options.inProcess?.[name as keyof typeof options.inProcess];
+      return local
+        ? new InProcessDataSource({ name, url: target, subgraph: local, internalSecret: options.internalSecret, timeoutMs })
+        : new SubgraphDataSource({ name, url: target, internalSecret: options.internalSecret, agent, timeoutMs });
+    },
   });
   const rateLimits = await createRateLimits({ ...rateLimitOptionsFromEnv(), ...options.rateLimits });
   const apiKeys = createApiKeyExchange({ identitiesUrl: options.subgraphs.identities, internalSecret: options.internalSecret, verifier, rateLimits });
@@ -159,14 +157,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Before any handler, so every answer on these paths (429s and errors included) carries the headers.
     if (isCorsPath(url.pathname) && cors.handle(req, res)) return true;
     // GraphiQL at /playground, and at /graphql for a browser opening it: before Apollo sees the request.
-    const playgroundAnswer = playground.handle(req, res, url);
-    if (playgroundAnswer === true || (playgroundAnswer !== false && (await playgroundAnswer))) return true;
+    if (await playground.handle(req, res, url)) return true;
     // What the welcome mail links to (unless SIGN_IN_URL names the application's own page).
-    const signIn = signInPage.handle(req, res, url);
-    if (signIn && (await signIn)) return true;
+    if (await signInPage.handle(req, res, url)) return true;
     // Where invitation mails link to by default (INVITATION_URL).
-    const invitation = invitationPage.handle(req, res, url);
-    if (invitation && (await invitation)) return true;
+    if (await invitationPage.handle(req, res, url)) return true;
     if (url.pathname === '/graphql') {
       // One id of ours from the edge through every subgraph's logs and audit events (safeHandler
       // minted it and echoes it); a client's x-request-id is only logged beside it.

@@ -1,17 +1,18 @@
 import type { Agent } from 'node:http';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import nodeFetch, { type RequestInit } from 'node-fetch';
 import { INTERNAL_HEADER } from '../lib/auth/internal.js';
-import type { LocalGraphQL, LocalGraphQLResponse } from '../lib/local-graphql.js';
 import { apiError, loggedInternalError } from '../lib/errors.js';
 import { logError, logWarning } from '../lib/http.js';
+import type { InProcessSubgraph } from '../lib/in-process.js';
 import type { GatewayContext } from './server.js';
 
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 export interface SubgraphDataSourceOptions {
@@ -20,37 +21,6 @@ export interface SubgraphDataSourceOptions {
   internalSecret: string;
   agent: Agent;
   timeoutMs: number;
-  /** The subgraph in this process: called directly instead of over HTTP (see lib/local-graphql.ts). */
-  local?: LocalGraphQL;
-}
-
-/** What RemoteGraphQLDataSource reads of a fetch response, for an answer that never crossed a socket. */
-class LocalResponse {
-  readonly statusText = '';
-  readonly headers: { get(name: string): string | null };
-
-  constructor(
-    readonly url: string,
-    private readonly answer: LocalGraphQLResponse,
-  ) {
-    this.headers = { get: (name) => answer.headers.get(name.toLowerCase()) ?? null };
-  }
-
-  get status(): number {
-    return this.answer.status;
-  }
-
-  get ok(): boolean {
-    return this.answer.status >= 200 && this.answer.status < 300;
-  }
-
-  async text(): Promise<string> {
-    return this.answer.body;
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(this.answer.body);
-  }
 }
 
 /** What a subgraph said about a token it refused, when it said it in the usual shape. */
@@ -69,12 +39,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   constructor(options: SubgraphDataSourceOptions) {
     // Apollo's default fetcher (make-fetch-happen) keeps idle sockets forever, longer than any server keeps them.
-    const { local } = options;
-    const fetcher = (
-      local
-        ? async (url: string, init?: RequestInit) => new LocalResponse(url, await local({ headers: init?.headers as Record<string, string>, body: init?.body as string }))
-        : (url: string, init?: RequestInit) => nodeFetch(url, { ...init, agent: options.agent, signal: AbortSignal.timeout(options.timeoutMs) })
-    ) as unknown as Fetcher;
+    const fetcher = ((url: string, init?: RequestInit) =>
+      nodeFetch(url, { ...init, agent: options.agent, signal: AbortSignal.timeout(options.timeoutMs) })) as unknown as Fetcher;
     super({ url: options.url, fetcher });
     this.options = options;
   }
@@ -101,6 +67,80 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     else if (response) logError(`subgraph ${name} (${url}) answered HTTP ${response.status}`, answer?.body ?? error);
     else logError(`subgraph ${name} (${url}) could not be reached`, error);
     throw loggedInternalError();
+  }
+}
+
+export interface InProcessDataSourceOptions {
+  name: string;
+  /** Named in logs only: where the subgraph also listens. */
+  url: string;
+  subgraph: InProcessSubgraph;
+  internalSecret: string;
+  timeoutMs: number;
+}
+
+/** One object per gateway request that only reads, for its subgraph calls to share (lib/in-process.ts readScope). */
+const readScopes = new WeakMap<GatewayContext, object>();
+
+function readScopeOf(options: GraphQLDataSourceProcessOptions<GatewayContext>, context: GatewayContext): object | undefined {
+  // A mutation's later calls must see what it changed: only a query's calls share anything.
+  if (!('incomingRequestContext' in options) || options.incomingRequestContext.operation?.operation !== 'query') return undefined;
+  let scope = readScopes.get(context);
+  if (!scope) {
+    scope = {};
+    readScopes.set(context, scope);
+  }
+  return scope;
+}
+
+/**
+ * A subgraph in this process (all-in-one), called without HTTP: what SubgraphDataSource would
+ * send as headers (the caller's token, our credential, the request id) and nothing else, the
+ * same deadline, and its failures told to the client and the log as SubgraphDataSource tells
+ * them. The subgraph builds its context exactly as for an HTTP request.
+ */
+export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
+  constructor(private readonly options: InProcessDataSourceOptions) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { name, url, subgraph, internalSecret, timeoutMs } = this.options;
+    const { request } = options;
+    const context = options.context as GatewayContext;
+    if (!('requestId' in context)) throw new Error(`subgraph ${name} is called in process for incoming operations only`);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    let answer;
+    try {
+      answer = await Promise.race([
+        subgraph.execute(
+          { query: request.query, variables: request.variables, operationName: request.operationName },
+          { authorization: context.token ? `Bearer ${context.token}` : undefined, internalCredential: internalSecret, requestId: context.requestId, readScope: readScopeOf(options, context) },
+        ),
+        deadline,
+      ]);
+    } catch (error) {
+      logError(`subgraph ${name} (${url}) failed`, error);
+      throw loggedInternalError();
+    } finally {
+      clearTimeout(timer);
+    }
+    if (answer === 'timeout') {
+      logError(`subgraph ${name} (${url}) did not answer within ${timeoutMs} ms`);
+      throw loggedInternalError();
+    }
+    if (answer.status === 401) {
+      const message = refusalMessage(answer.body) ?? 'Invalid access token';
+      context.tokenRejected = message;
+      logWarning(`subgraph ${name} refused the token: ${message}`);
+      throw apiError('UNAUTHENTICATED', message);
+    }
+    if (answer.status < 200 || answer.status >= 300) {
+      logError(`subgraph ${name} (${url}) answered HTTP ${answer.status}`, answer.body);
+      throw loggedInternalError();
+    }
+    return answer.body as GatewayGraphQLResponse;
   }
 }
 

@@ -49,6 +49,11 @@ export function currentRequestIds(): RequestIds | undefined {
   return requestScope.getStore();
 }
 
+/** Runs `fn` as part of the request `ids` names (a subgraph called in process by the gateway). */
+export function withRequestIds<T>(ids: RequestIds, fn: () => T): T {
+  return requestScope.run(ids, fn);
+}
+
 function describeRequest(ids: RequestIds | undefined): string {
   if (!ids) return '';
   return ids.clientRequestId ? ` [request ${ids.requestId}, client request ${ids.clientRequestId}]` : ` [request ${ids.requestId}]`;

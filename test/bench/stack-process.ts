@@ -31,8 +31,6 @@ async function main(): Promise<void> {
     databaseUrl = options.database.url;
   }
   const stack = await startStack({
-    // As `npm start`.
-    inProcess: true,
     databaseUrl,
     // As `npm start`: PGlite is one backend, one connection for all; a server gets a pool.
     poolMax: options.database.kind === 'server' ? (options.database.poolMax ?? 10) : 1,
@@ -41,6 +39,8 @@ async function main(): Promise<void> {
     rateLimits: options.rateLimits,
     mail: options.mail,
     bootstrap: options.bootstrap,
+    // As `npm start`.
+    subgraphCalls: 'in-process',
   });
 
   let stopping = false;

@@ -1,6 +1,6 @@
 /**
  * `npm start` runs the gateway and the subgraphs in one process, and the gateway calls the
- * subgraphs' /graphql and the token endpoint as functions (StackOptions.inProcess). Everything
+ * subgraphs' /graphql and the token endpoint as functions (StackOptions.subgraphCalls). Everything
  * a client sees must be what the same gateway over HTTP shows: the same answers and errors,
  * the same refusals of tokens and of unauthenticated calls, the same throttled token endpoint.
  */
@@ -10,7 +10,7 @@ import { describe, expect } from 'vitest';
 import { test } from '../harness/fixtures.js';
 import { Client, unique } from '../harness/stack.js';
 
-const it = test.override('stackOptions', { scope: 'file' }, { inProcess: true });
+const it = test.override('stackOptions', { scope: 'file' }, { subgraphCalls: 'in-process' });
 
 const PAGE = `query($id: ID!) { organization(id: $id) { id name children(first: 20) { totalCount edges { node {
   id name serviceAccounts { totalCount } permissions { action allowed } } } } } }`;

@@ -182,8 +182,8 @@ export interface TestStackOptions {
   production?: Partial<ProductionSwitches>;
   /** The mail worker; by default it delivers to the run's SMTP server and retries within a second or two. */
   mail?: Partial<MailOptions>;
-  /** The gateway calls the subgraphs and the token endpoint in process, as `npm start` runs it (StackOptions.inProcess); HTTP by default. */
-  inProcess?: boolean;
+  /** How the gateway calls the subgraphs (StackOptions.subgraphCalls): over HTTP unless a file asks for 'in-process'. */
+  subgraphCalls?: 'http' | 'in-process';
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -197,9 +197,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     rateLimits: { keyPrefix: `test-${randomUUID()}`, ...options.rateLimits },
     limits: options.limits,
     production: options.production,
-    inProcess: options.inProcess,
     mail: { smtpUrl: inject('smtpUrl'), pollIntervalMs: 500, retryBaseMs: 200, retryMaxMs: 2_000, ...options.mail },
     bootstrap: { clientId: inject('bootstrapClientId'), clientSecret: inject('bootstrapClientSecret') },
+    subgraphCalls: options.subgraphCalls,
   });
   return new TestStack(stack);
 }
