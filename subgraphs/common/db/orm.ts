@@ -2,6 +2,8 @@ import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresq
 import { Utils, type Constructor, type EntityName, type MigrationObject } from '@mikro-orm/core';
 import type pg from 'pg';
 import { relayNotifications } from './notifications.js';
+// uuid[] parsed by splitting, for every connection of the process.
+import './uuid-array.js';
 
 export interface OrmOptions {
   databaseUrl: string;
