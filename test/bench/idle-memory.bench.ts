@@ -9,7 +9,7 @@
  * With DATABASE_URL set, the embedded and the server installation alternate (a pair is one of
  * each); without it, the embedded one is sampled five times.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,6 +63,9 @@ async function treeMemory(root: number): Promise<{ rss: number; pss: number; lar
   return { rss: rss / 1024, pss: pss / 1024, largest: largest / 1024, processes: pids.length };
 }
 
+/** Whether npm start's prestart has run in this process. */
+let prestarted = false;
+
 /** One start of `npm start`'s code on a fresh database, measured once idle, then stopped. */
 async function idleStart(database: BenchDatabase): Promise<Sample> {
   const dataDir = database.kind === 'pglite' ? await mkdtemp(join(tmpdir(), 'idgw-bench-idle-')) : undefined;
@@ -76,8 +79,14 @@ async function idleStart(database: BenchDatabase): Promise<Sample> {
     DATA_DIR: dataDir,
     DATABASE_URL: fresh?.url,
   });
-  // Exactly the command of package.json's `start` (npm's own process aside).
-  const [command, ...args] = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  // Exactly the command of package.json's `start` (npm's own process aside), after its `prestart` (the build).
+  const { scripts } = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string; prestart?: string } };
+  if (scripts.prestart && !prestarted) {
+    progress('running npm start\'s prestart (the build)');
+    execFileSync('npm', ['run', 'prestart', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+    prestarted = true;
+  }
+  const [command, ...args] = scripts.start.split(/\s+/);
   const child = spawn(command === 'node' ? process.execPath : resolve(ROOT, 'node_modules/.bin', command!), args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   try {
