@@ -92,6 +92,55 @@ function mixesAuthenticationMethods(header: string | undefined, form: Record<str
   return form.client_id !== undefined && (basic instanceof MalformedCredentials || form.client_id !== basic.id);
 }
 
+/** The library's server and our model, made once per endpoint (a request's state travels on its client). */
+const servers = new WeakMap<OAuthDependencies, OAuth2Server>();
+
+function oauthServerOf(deps: OAuthDependencies): OAuth2Server {
+  let server = servers.get(deps);
+  if (server) return server;
+  // One read of raw SQL outside any transaction: no identity map or unit of work to fork for it.
+  const em = deps.db.orm.em;
+  /** Each token's own expiry, by the request's authenticated client (a new object per request). */
+  const expiries = new WeakMap<AuthenticatedClient, Date>();
+  const model = {
+    async getClient(clientId: string, clientSecret: string): Promise<Client | null> {
+      const client = await authenticateClient(em, deps.credentials, clientId, clientSecret ?? '');
+      return client ? { id: client.clientId, grants: ['client_credentials'], authenticated: client } : null;
+    },
+    async getUserFromClient(client: Client) {
+      return (client.authenticated as AuthenticatedClient) ?? false;
+    },
+    async generateAccessToken(client: Client, user: AuthenticatedClient): Promise<string> {
+      const issued = await deps.tokens.issue({ subject: user.serviceAccountId, principalType: 'service_account', clientId: client.id });
+      expiries.set(user, issued.expiresAt);
+      return issued.accessToken;
+    },
+    /**
+     * This server defines no scopes: authorization reads role assignments, never the token.
+     * Ignoring a requested scope would oblige the response to state the (empty) granted scope
+     * (RFC 6749 §3.3, §5.1), which clients read as a grant of nothing; refusing it with
+     * invalid_scope (§5.2, "unknown") tells the client plainly that it asked for something
+     * that does not exist.
+     */
+    async validateScope(_user: AuthenticatedClient, _client: Client, scope?: string[]): Promise<string[] | false> {
+      return scope === undefined ? NO_SCOPES : false;
+    },
+    async saveToken(tokenData: Token, client: Client, user: AuthenticatedClient): Promise<Token> {
+      // Access tokens are self-contained JWTs: nothing to store; the expiry is the JWT's own.
+      // No scope was granted, so the response names none.
+      const { scope: _none, ...granted } = tokenData;
+      return { ...granted, accessTokenExpiresAt: expiries.get(user) ?? tokenData.accessTokenExpiresAt, client, user };
+    },
+    async getAccessToken() {
+      // Never called: resource requests are verified with jose in every subgraph, not here.
+      return false as const;
+    },
+  };
+  server = new OAuth2Server({ model, accessTokenLifetime: deps.tokens.ttlSeconds, requireClientAuthentication: { client_credentials: true } });
+  servers.set(deps, server);
+  return server;
+}
+
 /**
  * POST /oauth/token. @node-oauth/oauth2-server parses the request, authenticates the client
  * (HTTP Basic or body) and shapes RFC 6749 responses and errors; we supply the model:
@@ -118,44 +167,7 @@ export async function token(deps: OAuthDependencies, req: TokenRequest): Promise
     return oauthError(400, 'invalid_request', `client_id is longer than ${MAX_CLIENT_ID_LENGTH} characters`);
   }
 
-  // One read of raw SQL outside any transaction: no identity map or unit of work to fork for it.
-  const em = deps.db.orm.em;
-  const expiries = new Map<string, Date>();
-  const model = {
-    async getClient(clientId: string, clientSecret: string): Promise<Client | null> {
-      const client = await authenticateClient(em, deps.credentials, clientId, clientSecret ?? '');
-      return client ? { id: client.clientId, grants: ['client_credentials'], authenticated: client } : null;
-    },
-    async getUserFromClient(client: Client) {
-      return (client.authenticated as AuthenticatedClient) ?? false;
-    },
-    async generateAccessToken(client: Client, user: AuthenticatedClient): Promise<string> {
-      const issued = await deps.tokens.issue({ subject: user.serviceAccountId, principalType: 'service_account', clientId: client.id });
-      expiries.set(issued.accessToken, issued.expiresAt);
-      return issued.accessToken;
-    },
-    /**
-     * This server defines no scopes: authorization reads role assignments, never the token.
-     * Ignoring a requested scope would oblige the response to state the (empty) granted scope
-     * (RFC 6749 §3.3, §5.1), which clients read as a grant of nothing; refusing it with
-     * invalid_scope (§5.2, "unknown") tells the client plainly that it asked for something
-     * that does not exist.
-     */
-    async validateScope(_user: AuthenticatedClient, _client: Client, scope?: string[]): Promise<string[] | false> {
-      return scope === undefined ? NO_SCOPES : false;
-    },
-    async saveToken(tokenData: Token, client: Client, user: AuthenticatedClient): Promise<Token> {
-      // Access tokens are self-contained JWTs: nothing to store; the expiry is the JWT's own.
-      // No scope was granted, so the response names none.
-      const { scope: _none, ...granted } = tokenData;
-      return { ...granted, accessTokenExpiresAt: expiries.get(tokenData.accessToken) ?? tokenData.accessTokenExpiresAt, client, user };
-    },
-    async getAccessToken() {
-      // Never called: resource requests are verified with jose in every subgraph, not here.
-      return false as const;
-    },
-  };
-  const server = new OAuth2Server({ model, accessTokenLifetime: deps.tokens.ttlSeconds, requireClientAuthentication: { client_credentials: true } });
+  const server = oauthServerOf(deps);
   const headers = { ...req.headers, authorization: formDecodedBasic(req.headers.authorization) } as unknown as Record<string, string>;
   if (!headers.authorization) delete headers.authorization;
   const request = new OAuthRequest({ method: 'POST', headers, query: {}, body: form });
