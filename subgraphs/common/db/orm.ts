@@ -89,10 +89,47 @@ export async function migrate(db: Database): Promise<void> {
  */
 export async function sql<T = Record<string, unknown>>(em: EntityManager, text: string, params: readonly unknown[] = []): Promise<T[]> {
   countStatement(em);
-  const query = em.getKnex().raw(text, params as never);
   const trx = em.getTransactionContext();
+  const positional = trx ? undefined : positionalSql(text, params);
+  if (positional !== undefined) {
+    // Outside a transaction: straight to a connection of the pool, as knex would send it,
+    // without knex's per-statement query object, formatting and events.
+    const client = em.getKnex().client as { acquireConnection(): Promise<pg.Client>; releaseConnection(connection: pg.Client): Promise<unknown> };
+    const connection = await client.acquireConnection();
+    try {
+      return (await connection.query(positional, params as unknown[])).rows as T[];
+    } finally {
+      await client.releaseConnection(connection);
+    }
+  }
+  const query = em.getKnex().raw(text, params as never);
   const result = await (trx ? query.transacting(trx) : query);
   return result.rows as T[];
+}
+
+/** `?` placeholders as `$1`, `$2`... (what knex sends for them), memoized per statement text. */
+const positionalTexts = new Map<string, string | null>();
+const MAX_POSITIONAL_TEXTS = 1000;
+
+/**
+ * The statement as PostgreSQL takes it, or undefined when knex must build it: `??` (an
+ * identifier), `\?` (a literal question mark), a parameter that is itself a knex query or raw
+ * fragment (which knex inlines), or an undefined one (which knex refuses).
+ */
+function positionalSql(text: string, params: readonly unknown[]): string | undefined {
+  for (const param of params) {
+    if (param === undefined) return undefined;
+    if (param !== null && typeof param === 'object' && !Array.isArray(param) && !(param instanceof Date) && !Buffer.isBuffer(param)) return undefined;
+  }
+  let positional = positionalTexts.get(text);
+  if (positional === undefined) {
+    let count = 0;
+    positional = /\?\?|\\\?/.test(text) ? null : text.replace(/\?/g, () => `$${++count}`);
+    if (positional !== null && count !== params.length) positional = null;
+    if (positionalTexts.size >= MAX_POSITIONAL_TEXTS) positionalTexts.clear();
+    positionalTexts.set(text, positional);
+  }
+  return positional ?? undefined;
 }
 
 /**
