@@ -1,5 +1,6 @@
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { Utils, type Constructor, type EntityName, type MigrationObject } from '@mikro-orm/core';
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { relayNotifications } from './notifications.js';
 
@@ -87,7 +88,16 @@ export async function migrate(db: Database): Promise<void> {
  * connection, inside its transaction when it has one. For what the ORM cannot say in one
  * statement: recursive paths, window functions, cross-schema reads of the decision point.
  */
-export async function sql<T = Record<string, unknown>>(em: EntityManager, text: string, params: readonly unknown[] = []): Promise<T[]> {
+export interface SqlOptions {
+  /**
+   * Prepared once per connection and executed by name from then on (outside a transaction):
+   * PostgreSQL parses and plans it once instead of every time. For the few statements every
+   * request sends, whose plans do not depend on their parameters' values.
+   */
+  prepared?: boolean;
+}
+
+export async function sql<T = Record<string, unknown>>(em: EntityManager, text: string, params: readonly unknown[] = [], options: SqlOptions = {}): Promise<T[]> {
   countStatement(em);
   const trx = em.getTransactionContext();
   const positional = trx ? undefined : positionalSql(text, params);
@@ -97,7 +107,8 @@ export async function sql<T = Record<string, unknown>>(em: EntityManager, text: 
     const client = em.getKnex().client as { acquireConnection(): Promise<pg.Client>; releaseConnection(connection: pg.Client): Promise<unknown> };
     const connection = await client.acquireConnection();
     try {
-      return (await connection.query(positional, params as unknown[])).rows as T[];
+      const query = options.prepared ? { name: statementName(connection, positional), text: positional, values: params as unknown[] } : { text: positional, values: params as unknown[] };
+      return (await connection.query(query)).rows as T[];
     } finally {
       await client.releaseConnection(connection);
     }
@@ -105,6 +116,26 @@ export async function sql<T = Record<string, unknown>>(em: EntityManager, text: 
   const query = em.getKnex().raw(text, params as never);
   const result = await (trx ? query.transacting(trx) : query);
   return result.rows as T[];
+}
+
+const statementNumbers = new Map<string, number>();
+const connectionNumbers = new WeakMap<object, number>();
+let connectionsSeen = 0;
+/** Names this process gives, apart from any other process's on the same database. */
+const PROCESS_TAG = randomBytes(6).toString('hex');
+
+/**
+ * A prepared statement's name: this process's tag, the connection's number, the statement's.
+ * pg prepares a name once per connection; tag and number keep two connections, of this process
+ * or another, from ever giving one name to the same backend (PGlite serves every connection of
+ * every process from a single one).
+ */
+function statementName(connection: object, text: string): string {
+  let statement = statementNumbers.get(text);
+  if (statement === undefined) statementNumbers.set(text, (statement = statementNumbers.size + 1));
+  let serial = connectionNumbers.get(connection);
+  if (serial === undefined) connectionNumbers.set(connection, (serial = ++connectionsSeen));
+  return `idgw_${PROCESS_TAG}_${serial}_${statement}`;
 }
 
 /** `?` placeholders as `$1`, `$2`... (what knex sends for them), memoized per statement text. */
