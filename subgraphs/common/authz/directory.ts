@@ -93,13 +93,13 @@ function callerStatement(type: PrincipalType, session: boolean, apiKey: boolean)
 
 /** Ancestor ids (root first, without the organization itself) of organizations; absent ids are missing. */
 export async function readAncestry(em: EntityManager, ids: readonly string[]): Promise<Map<string, string[]>> {
-  const rows = await sql<{ id: string; path: string[] }>(em, `select id, path from organizations.organization where id = any(?::uuid[])`, [ids]);
+  const rows = await sql<{ id: string; path: string[] }>(em, `select id, path from organizations.organization where id = any(?::uuid[])`, [ids], { prepared: true });
   return new Map(rows.map((r) => [r.id, r.path]));
 }
 
 /** The organization of each tenant; absent ids are missing. */
 export async function readTenantOwners(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
-  const rows = await sql<{ id: string; organization_id: string }>(em, `select id, organization_id from organizations.tenant where id = any(?::uuid[])`, [ids]);
+  const rows = await sql<{ id: string; organization_id: string }>(em, `select id, organization_id from organizations.tenant where id = any(?::uuid[])`, [ids], { prepared: true });
   return new Map(rows.map((r) => [r.id, r.organization_id]));
 }
 
