@@ -107,8 +107,8 @@ export async function sql<T = Record<string, unknown>>(em: EntityManager, text: 
     const client = em.getKnex().client as { acquireConnection(): Promise<pg.Client>; releaseConnection(connection: pg.Client): Promise<unknown> };
     const connection = await client.acquireConnection();
     try {
-      const query = options.prepared ? { name: statementName(connection, positional), text: positional, values: params as unknown[] } : { text: positional, values: params as unknown[] };
-      return (await connection.query(query)).rows as T[];
+      if (!options.prepared) return (await connection.query(positional, params as unknown[])).rows as T[];
+      return (await preparedQuery(connection, statementName(positional), positional, params as unknown[])).rows as T[];
     } finally {
       await client.releaseConnection(connection);
     }
@@ -119,23 +119,38 @@ export async function sql<T = Record<string, unknown>>(em: EntityManager, text: 
 }
 
 const statementNumbers = new Map<string, number>();
-const connectionNumbers = new WeakMap<object, number>();
-let connectionsSeen = 0;
 /** Names this process gives, apart from any other process's on the same database. */
 const PROCESS_TAG = randomBytes(6).toString('hex');
 
 /**
- * A prepared statement's name: this process's tag, the connection's number, the statement's.
- * pg prepares a name once per connection; tag and number keep two connections, of this process
- * or another, from ever giving one name to the same backend (PGlite serves every connection of
- * every process from a single one).
+ * A prepared statement's name: this process's tag and the statement's number, the same on
+ * every connection of the process. On a server each connection prepares its own; PGlite serves
+ * every connection of every process from one backend, which keeps what a closed connection
+ * prepared: a connection of this process finding its name there uses it (preparedQuery), so
+ * reconnecting never piles up statements, and another process's tag never meets it.
  */
-function statementName(connection: object, text: string): string {
+function statementName(text: string): string {
   let statement = statementNumbers.get(text);
   if (statement === undefined) statementNumbers.set(text, (statement = statementNumbers.size + 1));
-  let serial = connectionNumbers.get(connection);
-  if (serial === undefined) connectionNumbers.set(connection, (serial = ++connectionsSeen));
-  return `idgw_${PROCESS_TAG}_${serial}_${statement}`;
+  return `idgw_${PROCESS_TAG}_${statement}`;
+}
+
+/** PostgreSQL's duplicate_prepared_statement: the backend already holds the name. */
+const DUPLICATE_PREPARED_STATEMENT = '42P05';
+
+/**
+ * Runs a named statement, prepared on first use on this connection. When the backend already
+ * holds the name (PGlite, prepared by an earlier connection of this process: same name, same
+ * text), pg is told so and the statement runs without preparing it again.
+ */
+async function preparedQuery(connection: pg.Client, name: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
+  try {
+    return await connection.query({ name, text, values });
+  } catch (error) {
+    if ((error as { code?: string }).code !== DUPLICATE_PREPARED_STATEMENT) throw error;
+    (connection as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name] = text;
+    return connection.query({ name, text, values });
+  }
 }
 
 /** `?` placeholders as `$1`, `$2`... (what knex sends for them), memoized per statement text. */
