@@ -59,3 +59,22 @@ describe('sql()', () => {
     }
   });
 });
+
+describe('prepared statements', () => {
+  it('are prepared again when a migration changes the columns a `select *` returns', async () => {
+    const db = await open();
+    const table = `access.orm_test_${Math.random().toString(36).slice(2, 10)}`;
+    const em = () => db.orm.em.fork();
+    await sql(em(), `create table ${table} (id int primary key)`);
+    try {
+      await sql(em(), `insert into ${table} values (1)`);
+      const read = () => sql(em(), `select * from ${table} where id = any(?::int[])`, [[1]], { prepared: true });
+      expect(await read()).toEqual([{ id: 1 }]);
+      await sql(em(), `alter table ${table} add column name text default 'x'`);
+      expect(await read()).toEqual([{ id: 1, name: 'x' }]);
+      expect(await read()).toEqual([{ id: 1, name: 'x' }]);
+    } finally {
+      await sql(em(), `drop table ${table}`);
+    }
+  });
+});

@@ -137,19 +137,35 @@ function statementName(text: string): string {
 
 /** PostgreSQL's duplicate_prepared_statement: the backend already holds the name. */
 const DUPLICATE_PREPARED_STATEMENT = '42P05';
+/** invalid_sql_statement_name: the backend no longer holds it (another connection of this process deallocated it, on PGlite). */
+const UNKNOWN_PREPARED_STATEMENT = '26000';
+/** feature_not_supported, "cached plan must not change result type": a migration changed a table under a `select *`. */
+const CHANGED_RESULT_TYPE = '0A000';
+
+type Parsed = { connection: { parsedStatements: Record<string, string> } };
 
 /**
  * Runs a named statement, prepared on first use on this connection. When the backend already
  * holds the name (PGlite, prepared by an earlier connection of this process: same name, same
- * text), pg is told so and the statement runs without preparing it again.
+ * text), pg is told so and the statement runs without preparing it again; when it no longer
+ * does, or its result's columns changed since it was prepared (a migration, while this process
+ * kept its connections), it is prepared again.
  */
 async function preparedQuery(connection: pg.Client, name: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
-  try {
-    return await connection.query({ name, text, values });
-  } catch (error) {
-    if ((error as { code?: string }).code !== DUPLICATE_PREPARED_STATEMENT) throw error;
-    (connection as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name] = text;
-    return connection.query({ name, text, values });
+  const parsed = (connection as unknown as Parsed).connection.parsedStatements;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await connection.query({ name, text, values });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 2) throw error;
+      if (code === DUPLICATE_PREPARED_STATEMENT) parsed[name] = text;
+      else if (code === UNKNOWN_PREPARED_STATEMENT) delete parsed[name];
+      else if (code === CHANGED_RESULT_TYPE) {
+        await connection.query(`deallocate ${name}`).catch(() => undefined);
+        delete parsed[name];
+      } else throw error;
+    }
   }
 }
 
