@@ -195,10 +195,16 @@ export interface RateLimits {
  * one per field value, every item of a list counted.
  */
 export function resultCost(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + resultCost(item), 0);
   if (value === null || typeof value !== 'object') return 0;
   let sum = 0;
-  for (const child of Object.values(value)) sum += 1 + resultCost(child);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) sum += resultCost(value[i]);
+    return sum;
+  }
+  // Own enumerable keys, as Object.values reads them, without building the array of values.
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key)) sum += 1 + resultCost((value as Record<string, unknown>)[key]);
+  }
   return sum;
 }
 

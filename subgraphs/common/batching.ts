@@ -35,6 +35,8 @@ export async function pagesByPartition<R extends Record<string, unknown>>(
        from totals t left join paged p on p.partition_key = t.partition_key
       order by t.partition_key, p._rn`,
     [...options.params, ...keyset.params, page.limit + 1],
+    // The texts are the loaders' own (a few per connection), asked again on every request.
+    { prepared: true },
   );
   const result = new Map<string, PartitionedPage<R>>();
   for (const key of options.keys) result.set(key, { rows: [], total: 0 });

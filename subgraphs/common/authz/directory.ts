@@ -42,29 +42,12 @@ export interface CallerRecord {
  * revoked nor expired, whatever the gateway has cached.
  */
 export async function readCaller(em: EntityManager, caller: Caller): Promise<CallerRecord> {
-  const rows = await sql<AssignmentRow & { present: boolean; session_valid: boolean; key_valid: boolean }>(
-    em,
-    `select p.present, p.session_valid, p.key_valid, ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id, r.permissions as custom_permissions
-       from (select case ?::text
-                      when 'service_account' then exists (select 1 from identities.service_account s where s.id = ?::uuid)
-                      when 'user' then exists (select 1 from identities.user_account u where u.id = ?::uuid)
-                      else false
-                    end as present,
-                    ?::uuid is null or exists (
-                      select 1 from identities.session s where s.id = ?::uuid and s.user_id = ?::uuid and s.revoked_at is null
-                    ) as session_valid,
-                    ?::uuid is null or exists (
-                      select 1 from identities.api_key k
-                       where k.id = ?::uuid and k.principal_id = ?::uuid and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())
-                    ) as key_valid) p
-       left join access.role_assignment ra on p.present and p.session_valid and p.key_valid and ra.principal_id = ?::uuid
-             and (ra.principal_type <> 'user' or ra.scope = 'PLATFORM' or exists (
-                   select 1 from organizations.organization o
-                     join identities.membership m on m.organization_id = o.id or m.organization_id = any(o.path)
-                    where o.id = ra.organization_id and m.user_id = ra.principal_id and m.status = 'ACTIVE'))
-       left join access.role r on r.id = ra.role_id`,
-    [caller.type, caller.id, caller.id, caller.sessionId, caller.sessionId, caller.id, caller.apiKeyId, caller.apiKeyId, caller.id, caller.id],
-  );
+  const text = callerStatement(caller.type, caller.sessionId !== null, caller.apiKeyId !== null);
+  if (!text) return { exists: false, sessionValid: false, apiKeyValid: false, assignments: [] };
+  const params: unknown[] = [caller.id];
+  if (caller.sessionId !== null) params.push(caller.sessionId);
+  if (caller.apiKeyId !== null) params.push(caller.apiKeyId);
+  const rows = await sql<AssignmentRow & { present: boolean; session_valid: boolean; key_valid: boolean }>(em, text, params, { prepared: true });
   const [first] = rows;
   const exists = first?.present === true;
   const sessionValid = first?.session_valid === true;
@@ -72,15 +55,51 @@ export async function readCaller(em: EntityManager, caller: Caller): Promise<Cal
   return { exists, sessionValid, apiKeyValid, assignments: exists && sessionValid && apiKeyValid ? rows.filter((row) => row.id !== null) : [] };
 }
 
+const callerStatements = new Map<string, string>();
+
+/**
+ * The statement of readCaller for one kind of caller, naming only the tables that kind needs
+ * (`?` 1 is the principal, then the session and the API key when the token names them): each
+ * is short to plan, and prepared once per connection (PostgreSQL then reuses its plan).
+ */
+function callerStatement(type: PrincipalType, session: boolean, apiKey: boolean): string | undefined {
+  if (type !== 'service_account' && type !== 'user') return undefined;
+  const key = `${type}:${session}:${apiKey}`;
+  let text = callerStatements.get(key);
+  if (!text) {
+    const table = type === 'service_account' ? 'identities.service_account' : 'identities.user_account';
+    const sessionValid = session
+      ? `exists (select 1 from identities.session s where s.id = ?::uuid and s.user_id = c.id and s.revoked_at is null)`
+      : 'true';
+    const keyValid = apiKey
+      ? `exists (select 1 from identities.api_key k
+                  where k.id = ?::uuid and k.principal_id = c.id and k.revoked_at is null and (k.expires_at is null or k.expires_at > now()))`
+      : 'true';
+    const counts = `(ra.principal_type <> 'user' or ra.scope = 'PLATFORM' or exists (
+                   select 1 from organizations.organization o
+                     join identities.membership m on m.organization_id = o.id or m.organization_id = any(o.path)
+                    where o.id = ra.organization_id and m.user_id = ra.principal_id and m.status = 'ACTIVE'))`;
+    text = `select p.present, p.session_valid, p.key_valid, ra.id, ra.role_key, ra.scope, ra.organization_id, ra.tenant_id, r.permissions as custom_permissions
+       from (select ?::uuid as id) c
+       cross join lateral (select exists (select 1 from ${table} t where t.id = c.id) as present,
+                                  ${sessionValid} as session_valid,
+                                  ${keyValid} as key_valid) p
+       left join access.role_assignment ra on p.present and p.session_valid and p.key_valid and ra.principal_id = c.id and ${counts}
+       left join access.role r on r.id = ra.role_id`;
+    callerStatements.set(key, text);
+  }
+  return text;
+}
+
 /** Ancestor ids (root first, without the organization itself) of organizations; absent ids are missing. */
 export async function readAncestry(em: EntityManager, ids: readonly string[]): Promise<Map<string, string[]>> {
-  const rows = await sql<{ id: string; path: string[] }>(em, `select id, path from organizations.organization where id = any(?::uuid[])`, [ids]);
+  const rows = await sql<{ id: string; path: string[] }>(em, `select id, path from organizations.organization where id = any(?::uuid[])`, [ids], { prepared: true });
   return new Map(rows.map((r) => [r.id, r.path]));
 }
 
 /** The organization of each tenant; absent ids are missing. */
 export async function readTenantOwners(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
-  const rows = await sql<{ id: string; organization_id: string }>(em, `select id, organization_id from organizations.tenant where id = any(?::uuid[])`, [ids]);
+  const rows = await sql<{ id: string; organization_id: string }>(em, `select id, organization_id from organizations.tenant where id = any(?::uuid[])`, [ids], { prepared: true });
   return new Map(rows.map((r) => [r.id, r.organization_id]));
 }
 

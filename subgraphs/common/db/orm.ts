@@ -1,5 +1,6 @@
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { Utils, type Constructor, type EntityName, type MigrationObject } from '@mikro-orm/core';
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { relayNotifications } from './notifications.js';
 // uuid[] parsed by splitting, for every connection of the process.
@@ -89,12 +90,110 @@ export async function migrate(db: Database): Promise<void> {
  * connection, inside its transaction when it has one. For what the ORM cannot say in one
  * statement: recursive paths, window functions, cross-schema reads of the decision point.
  */
-export async function sql<T = Record<string, unknown>>(em: EntityManager, text: string, params: readonly unknown[] = []): Promise<T[]> {
+export interface SqlOptions {
+  /**
+   * Prepared once per connection and executed by name from then on (outside a transaction):
+   * PostgreSQL parses and plans it once instead of every time. For the few statements every
+   * request sends, whose plans do not depend on their parameters' values.
+   */
+  prepared?: boolean;
+}
+
+export async function sql<T = Record<string, unknown>>(em: EntityManager, text: string, params: readonly unknown[] = [], options: SqlOptions = {}): Promise<T[]> {
   countStatement(em);
-  const query = em.getKnex().raw(text, params as never);
   const trx = em.getTransactionContext();
+  const positional = trx ? undefined : positionalSql(text, params);
+  if (positional !== undefined) {
+    // Outside a transaction: straight to a connection of the pool, as knex would send it,
+    // without knex's per-statement query object, formatting and events.
+    const client = em.getKnex().client as { acquireConnection(): Promise<pg.Client>; releaseConnection(connection: pg.Client): Promise<unknown> };
+    const connection = await client.acquireConnection();
+    try {
+      if (!options.prepared) return (await connection.query(positional, params as unknown[])).rows as T[];
+      return (await preparedQuery(connection, statementName(positional), positional, params as unknown[])).rows as T[];
+    } finally {
+      await client.releaseConnection(connection);
+    }
+  }
+  const query = em.getKnex().raw(text, params as never);
   const result = await (trx ? query.transacting(trx) : query);
   return result.rows as T[];
+}
+
+const statementNumbers = new Map<string, number>();
+/** Names this process gives, apart from any other process's on the same database. */
+const PROCESS_TAG = randomBytes(6).toString('hex');
+
+/**
+ * A prepared statement's name: this process's tag and the statement's number, the same on
+ * every connection of the process. On a server each connection prepares its own; PGlite serves
+ * every connection of every process from one backend, which keeps what a closed connection
+ * prepared: a connection of this process finding its name there uses it (preparedQuery), so
+ * reconnecting never piles up statements, and another process's tag never meets it.
+ */
+function statementName(text: string): string {
+  let statement = statementNumbers.get(text);
+  if (statement === undefined) statementNumbers.set(text, (statement = statementNumbers.size + 1));
+  return `idgw_${PROCESS_TAG}_${statement}`;
+}
+
+/** PostgreSQL's duplicate_prepared_statement: the backend already holds the name. */
+const DUPLICATE_PREPARED_STATEMENT = '42P05';
+/** invalid_sql_statement_name: the backend no longer holds it (another connection of this process deallocated it, on PGlite). */
+const UNKNOWN_PREPARED_STATEMENT = '26000';
+/** feature_not_supported, "cached plan must not change result type": a migration changed a table under a `select *`. */
+const CHANGED_RESULT_TYPE = '0A000';
+
+type Parsed = { connection: { parsedStatements: Record<string, string> } };
+
+/**
+ * Runs a named statement, prepared on first use on this connection. When the backend already
+ * holds the name (PGlite, prepared by an earlier connection of this process: same name, same
+ * text), pg is told so and the statement runs without preparing it again; when it no longer
+ * does, or its result's columns changed since it was prepared (a migration, while this process
+ * kept its connections), it is prepared again.
+ */
+async function preparedQuery(connection: pg.Client, name: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
+  const parsed = (connection as unknown as Parsed).connection.parsedStatements;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await connection.query({ name, text, values });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 2) throw error;
+      if (code === DUPLICATE_PREPARED_STATEMENT) parsed[name] = text;
+      else if (code === UNKNOWN_PREPARED_STATEMENT) delete parsed[name];
+      else if (code === CHANGED_RESULT_TYPE) {
+        await connection.query(`deallocate ${name}`).catch(() => undefined);
+        delete parsed[name];
+      } else throw error;
+    }
+  }
+}
+
+/** `?` placeholders as `$1`, `$2`... (what knex sends for them), memoized per statement text. */
+const positionalTexts = new Map<string, string | null>();
+const MAX_POSITIONAL_TEXTS = 1000;
+
+/**
+ * The statement as PostgreSQL takes it, or undefined when knex must build it: `??` (an
+ * identifier), `\?` (a literal question mark), a parameter that is itself a knex query or raw
+ * fragment (which knex inlines), or an undefined one (which knex refuses).
+ */
+function positionalSql(text: string, params: readonly unknown[]): string | undefined {
+  for (const param of params) {
+    if (param === undefined) return undefined;
+    if (param !== null && typeof param === 'object' && !Array.isArray(param) && !(param instanceof Date) && !Buffer.isBuffer(param)) return undefined;
+  }
+  let positional = positionalTexts.get(text);
+  if (positional === undefined) {
+    let count = 0;
+    positional = /\?\?|\\\?/.test(text) ? null : text.replace(/\?/g, () => `$${++count}`);
+    if (positional !== null && count !== params.length) positional = null;
+    if (positionalTexts.size >= MAX_POSITIONAL_TEXTS) positionalTexts.clear();
+    positionalTexts.set(text, positional);
+  }
+  return positional ?? undefined;
 }
 
 /**

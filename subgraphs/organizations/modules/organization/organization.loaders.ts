@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { connectionLoader } from '../../../common/batching.js';
-import { byIdLoader } from '../../../common/loaders.js';
+import { readByIdLoader } from '../../../common/loaders.js';
 import { loader, type SubgraphContext } from '../../../common/context.js';
 import { sql } from '../../../common/db/orm.js';
 import { badInput } from '../../../../lib/errors.js';
@@ -28,7 +28,8 @@ export function primeDecisions(ctx: SubgraphContext, organizations: Organization
 }
 
 export function organizationById(ctx: SubgraphContext): DataLoader<string, Organization | null> {
-  return byIdLoader(ctx, Organization, (found) => {
+  // Requests only read organizations through it; mutations read theirs in their transactions.
+  return readByIdLoader(ctx, Organization, 'organizations.organization', (found) => {
     for (const organization of found) ctx.authz.primeOrganization(organization.id, organization.path);
   });
 }
