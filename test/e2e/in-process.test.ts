@@ -4,8 +4,6 @@
  * subgraph calls reading the caller once between them, and a mutation's calls sharing nothing.
  */
 import { describe, expect, vi } from 'vitest';
-import { startGateway } from '../../gateway/server.js';
-import { audienceFor } from '../../lib/config.js';
 import type { InProcessSubgraph } from '../../lib/in-process.js';
 import { test, unique } from '../harness/fixtures.js';
 import { Client, type TestStack } from '../harness/stack.js';
@@ -76,29 +74,19 @@ describe('subgraphs called in process', () => {
     expect(body.errors).toEqual([{ message: 'The principal of this token no longer exists', extensions: { code: 'UNAUTHENTICATED' } }]);
   });
 
-  it('a subgraph that fails, answers 500 or never answers: a generic error, the detail logged under the request id', async ({ stack, admin }) => {
+  it('a subgraph that fails, answers 500 or never answers: a generic error, the detail logged under the request id', async ({ stack, admin, gateway }) => {
     const leaky = 'relation "access.role" does not exist at /srv/app/subgraphs/access/role.ts:42';
     const fakes: Record<'organizations' | 'identities' | 'access', InProcessSubgraph> = {
       organizations: { execute: () => Promise.reject(new Error(leaky)) },
       access: { execute: () => Promise.resolve({ status: 500, body: { errors: [{ message: leaky }] } }) },
       identities: { execute: () => new Promise(() => undefined) },
     };
-    const { subgraphs, issuer, internalSecret } = stack.stack;
-    const failing = await startGateway({
-      port: 0,
-      issuer,
-      audience: audienceFor(issuer),
-      jwksUrl: `${subgraphs.identities.url}/.well-known/jwks.json`,
-      internalSecret,
-      subgraphs: { organizations: subgraphs.organizations.url, identities: subgraphs.identities.url, access: subgraphs.access.url },
-      inProcess: fakes,
-      subgraphTimeoutMs: 300,
-    });
+    const failing = await gateway({ inProcess: fakes, subgraphTimeoutMs: 300 });
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       for (const query of [`{ organizations { totalCount } }`, `{ roles { key } }`, `query($id: ID!) { serviceAccount(id: $id) { id } }`]) {
         const started = Date.now();
-        const response = await fetch(`${failing.url}/graphql`, {
+        const response = await fetch(`${failing}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
           body: JSON.stringify({ query, variables: { id: stack.stack.bootstrap.serviceAccountId } }),
@@ -113,7 +101,6 @@ describe('subgraphs called in process', () => {
       }
     } finally {
       logged.mockRestore();
-      await failing.stop();
     }
   });
 });
