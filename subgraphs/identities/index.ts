@@ -15,7 +15,7 @@ import { TokenIssuer } from './modules/oauth/issuer.js';
 import { KeyStore } from './modules/oauth/keys.js';
 import { CredentialCache } from './modules/oauth/credential-cache.js';
 import { listen } from '../common/db/notifications.js';
-import { oauthRoutes, readTokenRequestBody, token, type TokenAnswer } from './modules/oauth/oauth.routes.js';
+import { answerTokenRequest, oauthRoutes, type TokenAnswer } from './modules/oauth/oauth.routes.js';
 import type { IncomingMessage } from 'node:http';
 import { apiKeyRoutes } from './modules/api-key/api-key.routes.js';
 import { buildIdentitiesSchema } from './schema.js';
@@ -99,10 +99,7 @@ export async function startIdentities(options: IdentitiesOptions): Promise<Runni
     throw error;
   }
   const mail = startMailWorker(database, mailOptions);
-  const tokenEndpoint: TokenEndpoint = async (req, body) => {
-    const form = body ?? (await readTokenRequestBody(req));
-    return Buffer.isBuffer(form) ? token(oauth, { method: req.method ?? '', headers: req.headers, body: form }) : form;
-  };
+  const tokenEndpoint: TokenEndpoint = (req, body) => answerTokenRequest(oauth, req, body);
   return {
     ...running,
     tokenEndpoint,

@@ -42,12 +42,12 @@ export interface TokenRequest {
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}): TokenAnswer => ({ status, body, headers: { ...NO_STORE, ...headers } });
 const oauthError = (status: number, error: string, description: string): TokenAnswer => answer(status, { error, error_description: description });
 
-export function sendTokenAnswer(res: ServerResponse, outcome: TokenAnswer): void {
+function sendTokenAnswer(res: ServerResponse, outcome: TokenAnswer): void {
   sendJson(res, outcome.status, outcome.body, outcome.headers);
 }
 
 /** The body of a token request, or the answer to a body that cannot be read (still an OAuth client's error, with an RFC 6749 §5.2 body). */
-export async function readTokenRequestBody(req: IncomingMessage): Promise<Buffer | TokenAnswer> {
+async function readTokenRequestBody(req: IncomingMessage): Promise<Buffer | TokenAnswer> {
   try {
     return await readBody(req, FORM_LIMIT);
   } catch (error) {
@@ -146,7 +146,7 @@ function oauthServerOf(deps: OAuthDependencies): OAuth2Server {
  * (HTTP Basic or body) and shapes RFC 6749 responses and errors; we supply the model:
  * credentials from the identities schema and JWTs from the TokenIssuer.
  */
-export async function token(deps: OAuthDependencies, req: TokenRequest): Promise<TokenAnswer> {
+async function token(deps: OAuthDependencies, req: TokenRequest): Promise<TokenAnswer> {
   if (req.method !== 'POST') return { ...oauthError(405, 'invalid_request', 'The token endpoint accepts POST only'), headers: { ...NO_STORE, allow: 'POST' } };
   const form = parseForm(req.body);
   if (typeof form === 'string') return oauthError(400, 'invalid_request', `Parameter ${form} is repeated`);
@@ -223,14 +223,22 @@ export function metadata(issuer: string) {
   };
 }
 
+/**
+ * The token endpoint's answer to an HTTP request: over identities' own route, or called by a
+ * gateway in the same process (all-in-one). `body` is the form when the caller has read it
+ * already; a request that is not a POST is answered without reading one.
+ */
+export async function answerTokenRequest(deps: OAuthDependencies, req: IncomingMessage, body?: Buffer): Promise<TokenAnswer> {
+  const form = body ?? (req.method === 'POST' ? await readTokenRequestBody(req) : Buffer.alloc(0));
+  return Buffer.isBuffer(form) ? token(deps, { method: req.method ?? '', headers: req.headers, body: form }) : form;
+}
+
 export function oauthRoutes(deps: OAuthDependencies): Route {
   return async (req, res, url) => {
     switch (url.pathname) {
-      case '/oauth/token': {
-        const body = req.method === 'POST' ? await readTokenRequestBody(req) : Buffer.alloc(0);
-        sendTokenAnswer(res, Buffer.isBuffer(body) ? await token(deps, { method: req.method ?? '', headers: req.headers, body }) : body);
+      case '/oauth/token':
+        sendTokenAnswer(res, await answerTokenRequest(deps, req));
         return true;
-      }
       case '/.well-known/jwks.json':
         sendJson(res, 200, await deps.keys.jwks(), { 'cache-control': 'public, max-age=60' });
         return true;
